@@ -1,0 +1,1 @@
+"""The running application: config, CLI, the aiohttp server, the channel adapters."""

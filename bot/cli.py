@@ -1,0 +1,214 @@
+"""``outreach-coach``: serve, chat, guides, db and export.
+
+Expected problems (a bad config key, a broken guide file, an unknown project) end with a
+clear message and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from aiohttp import web
+
+from bot.coach import Coach
+from bot.config import Config, ConfigError, load_config
+from bot.export import logbook_csv, logbook_markdown
+from bot.i18n import Messages
+from flows.diagram import mermaid
+from flows.loader import GuideError, load_guides
+from storage.db import Database
+from storage.repository import NotFound, WorkspaceRepo, find_workspace
+
+T = TypeVar("T")
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coroutine)
+
+
+class _Cli(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (ConfigError, GuideError) as error:
+            click.echo(f"outreach-coach: {error}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Cli)
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file (TOML).")
+@click.pass_context
+def main(ctx: click.Context, config_path: Path | None) -> None:
+    """Outreach Coach: guides library teams through outreach, step by step."""
+    ctx.obj = config_path
+
+
+def _config(ctx: click.Context) -> Config:
+    return load_config(ctx.obj)
+
+
+@main.command()
+@click.option("--host", help="Address to listen on (default from config: 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default from config: 3978).")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Run the server with the browser chat at / (Slack and Teams mount here later)."""
+    from bot.server import make_app
+
+    config = _config(ctx)
+    server = config.server.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v})
+    config = config.model_copy(update={"server": server})
+    config.require_safe_binding()
+
+    async def app() -> web.Application:
+        return await make_app(config)
+
+    token = f"/?token={config.server.access_token}" if config.server.access_token else "/"
+    click.echo(f"Outreach Coach: http://{config.server.host}:{config.server.port}{token}")
+    web.run_app(app(), host=config.server.host, port=config.server.port, print=None)
+
+
+@main.command()
+@click.option("--user", default="", help="Your name as it goes into the logbook.")
+@click.option("--lang", type=click.Choice(["da", "en"]), help="Language (default from config).")
+@click.option("--channel", default="terminal", show_default=True, help="Which conversation to continue.")
+@click.pass_context
+def chat(ctx: click.Context, user: str, lang: str | None, channel: str) -> None:
+    """Talk to the coach in this terminal."""
+    from bot.terminal import chat as terminal_chat
+
+    config = _config(ctx)
+
+    async def go() -> None:
+        guides = load_guides()
+        db = Database(config.database_url)
+        await db.upgrade()
+        try:
+            coach = Coach(db, guides, timezone=config.timezone)
+            name = user or Messages(lang or config.language)("terminal-default-user")
+            await terminal_chat(coach, name, lang or config.language, channel)
+        finally:
+            await db.dispose()
+
+    _run(go())
+
+
+@main.group()
+def guides() -> None:
+    """List, show, check and draw the guides."""
+
+
+@guides.command("list")
+@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
+def guides_list(lang: str) -> None:
+    for guide in load_guides().values():
+        click.echo(f"{guide.id:20} {guide.title.get(lang)} ({len(guide.steps)} steps)")
+
+
+@guides.command("show")
+@click.argument("guide_id")
+@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
+def guides_show(guide_id: str, lang: str) -> None:
+    guide = _guide(guide_id)
+    click.echo(f"{guide.title.get(lang)}\n{guide.summary.get(lang)}\n")
+    for section in guide.sections:
+        click.echo(f"## {section.title.get(lang)}")
+        for step in section.steps:
+            optional = "" if step.required else " (optional)"
+            click.echo(f"  - {step.id} [{step.kind}{optional}]: {step.text.get(lang)}")
+            for option in step.options:
+                click.echo(f"      · {option.id}: {option.label.get(lang)}")
+            for nudge in step.nudges:
+                anchor = f"after {nudge.after}" if nudge.after is not None else f"at {nudge.at} {nudge.offset}"
+                click.echo(f"      ⏰ {nudge.kind} {anchor}")
+
+
+@guides.command("validate")
+def guides_validate() -> None:
+    """Check every guide file; exit 2 with file, step and problem on any error."""
+    found = load_guides()
+    click.echo(f"{len(found)} guides are valid: {', '.join(found)}")
+
+
+@guides.command("diagram")
+@click.argument("guide_id")
+@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
+def guides_diagram(guide_id: str, lang: str) -> None:
+    """Print the guide as a Mermaid flowchart."""
+    click.echo(mermaid(_guide(guide_id), lang), nl=False)
+
+
+def _guide(guide_id: str) -> Any:
+    found = load_guides()
+    if guide_id not in found:
+        raise click.UsageError(f"unknown guide '{guide_id}'; the guides are: {', '.join(found)}")
+    return found[guide_id]
+
+
+@main.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Apply all migrations (also done at every start)."""
+    config = _config(ctx.find_root())
+
+    async def go() -> None:
+        database = Database(config.database_url)
+        try:
+            await database.upgrade()
+        finally:
+            await database.dispose()
+
+    _run(go())
+    click.echo("database is at the newest schema")
+
+
+@main.command("export")
+@click.argument("project_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["md", "csv"]), default="md", show_default=True)
+@click.option("--platform", default="web", show_default=True, help="web, terminal, slack or teams")
+@click.option("--workspace", default="local", show_default=True, help="Slack team or Teams tenant id")
+@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: stdout)")
+@click.pass_context
+def export_command(
+    ctx: click.Context, project_id: int, fmt: str, platform: str, workspace: str, lang: str, output: Path | None
+) -> None:
+    """Write a project's logbook as Markdown or CSV."""
+    config = _config(ctx)
+
+    async def go() -> str:
+        database = Database(config.database_url)
+        await database.upgrade()
+        coach = Coach(database, load_guides())
+        t = Messages(lang)
+        try:
+            async with database.session() as session, session.begin():
+                found = await find_workspace(session, platform, workspace)
+                repo = WorkspaceRepo(session, found)
+                book = await coach.logbook(repo, await repo.project(project_id), lang)
+            return logbook_markdown(book, t) if fmt == "md" else logbook_csv(book, t)
+        finally:
+            await database.dispose()
+
+    try:
+        text = _run(go())
+    except NotFound:
+        raise click.ClickException(f"no project {project_id} in workspace {platform}/{workspace}") from None
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""Configuration: a TOML file (see ``config.example.toml``) with environment overrides.
+
+Secrets and paths can come from the environment, so a deployment never needs them in a
+file: ``OUTREACH_COACH_DATA_DIR``, ``OUTREACH_COACH_DATABASE_URL`` and
+``OUTREACH_COACH_ACCESS_TOKEN``. Any problem is reported as one line naming the key.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from storage.db import sqlite_url
+
+ENV_PREFIX = "OUTREACH_COACH_"
+DEFAULT_FILE = Path("config.toml")
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded as one line for the person starting the bot."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DatabaseConfig(_Section):
+    url: str = ""
+
+
+class ServerConfig(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=3978, ge=1, le=65535)
+    access_token: str = ""
+
+    @property
+    def is_loopback(self) -> bool:
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
+
+
+class Config(_Section):
+    data_dir: Path = Path("data")
+    language: Literal["da", "en"] = "da"
+    timezone: str = "Europe/Copenhagen"
+    database: DatabaseConfig = DatabaseConfig()
+    server: ServerConfig = ServerConfig()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone '{value}'") from error
+        return value
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url or sqlite_url(self.data_dir)
+
+    def require_safe_binding(self) -> None:
+        """The chat page holds a team's answers: never serve it openly beyond this machine."""
+        if not self.server.is_loopback and not self.server.access_token:
+            raise ConfigError(
+                f"server.access_token: required when serving on {self.server.host} "
+                f"(set it in the config file or {ENV_PREFIX}ACCESS_TOKEN)"
+            )
+
+
+def load_config(path: Path | None = None, environ: Mapping[str, str] = os.environ) -> Config:
+    """Read ``path`` (or ``$OUTREACH_COACH_CONFIG``, or ``./config.toml`` if present)."""
+    raw: dict[str, Any] = {}
+    explicit = path or (Path(environ[f"{ENV_PREFIX}CONFIG"]) if f"{ENV_PREFIX}CONFIG" in environ else None)
+    source = explicit or DEFAULT_FILE
+    if explicit or source.exists():
+        try:
+            raw = tomllib.loads(source.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{source}: no such config file") from None
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{source}: not valid TOML ({error})") from None
+    overrides = {
+        ("data_dir",): environ.get(f"{ENV_PREFIX}DATA_DIR"),
+        ("database", "url"): environ.get(f"{ENV_PREFIX}DATABASE_URL"),
+        ("server", "access_token"): environ.get(f"{ENV_PREFIX}ACCESS_TOKEN"),
+    }
+    for keys, value in overrides.items():
+        if value:
+            target = raw
+            for key in keys[:-1]:
+                target = target.setdefault(key, {})
+            target[keys[-1]] = value
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = ".".join(str(part) for part in first["loc"])
+        message = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
+        raise ConfigError(f"{source}: {key}: {message}") from None

@@ -1,0 +1,54 @@
+"""The coach's own words, in Fluent files (``bot/locales/<lang>.ftl``), Danish by default.
+
+Fluent handles plurals and variables per language, so sentences stay whole in the data
+files instead of being glued together in code.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fluent.runtime import FluentBundle, FluentResource
+from fluent.syntax import FluentParser
+from fluent.syntax.ast import Junk, Message
+
+LOCALES = Path(__file__).parent / "locales"
+LANGUAGES = ("da", "en")
+DEFAULT_LANGUAGE = "da"
+
+
+class Messages:
+    def __init__(self, lang: str) -> None:
+        self.lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+        self._bundle = _bundle(self.lang)
+
+    def __call__(self, key: str, **params: Any) -> str:
+        message = self._bundle.get_message(key)
+        if message.value is None:
+            raise KeyError(f"message '{key}' has no value in {self.lang}")
+        text, errors = self._bundle.format_pattern(message.value, params)
+        if errors:
+            raise ValueError(f"message '{key}' in {self.lang}: {errors}")
+        return text
+
+    def has(self, key: str) -> bool:
+        return self._bundle.has_message(key)
+
+
+@cache
+def _bundle(lang: str) -> FluentBundle:
+    source = (LOCALES / f"{lang}.ftl").read_text(encoding="utf-8")
+    junk = [entry for entry in FluentParser().parse(source).body if isinstance(entry, Junk)]
+    if junk:  # Fluent skips unparsable entries silently; we would rather know.
+        raise ValueError(f"{lang}.ftl does not parse near: {junk[0].content[:60]!r}")
+    bundle = FluentBundle([lang], use_isolating=False)
+    bundle.add_resource(FluentResource(source))
+    return bundle
+
+
+def message_keys(lang: str) -> set[str]:
+    """Every message id in one language's file (for the completeness test)."""
+    resource = FluentParser().parse((LOCALES / f"{lang}.ftl").read_text(encoding="utf-8"))
+    return {entry.id.name for entry in resource.body if isinstance(entry, Message)}

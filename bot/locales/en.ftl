@@ -1,0 +1,99 @@
+# The coach's own words in English. Keep in step with da.ftl.
+
+help-short = Type `/outreach help` to see what I can do.
+help =
+    I am *Outreach Coach* and walk your team through an outreach guide, step by step.
+    Answer the question by typing or pressing a button. Commands:
+    • `guides`: list the guides
+    • `start <guide> [name]`: start a project, e.g. `start kommer-forbi Fitness North`
+    • `status`: where we are and what comes next
+    • `answers`: see your answers
+    • `back`: go back one question
+    • `skip`: skip an optional question
+    • `edit <no. or step> [new answer]`: change an earlier answer
+    • `projects`, `switch <project>`: list and switch between this channel's projects
+    • `rename <new name>`: rename the project
+    • `export`: download the logbook (Markdown and CSV)
+    • `finish`: finish the project
+    • `delete`: delete the project and all its answers
+busy = The project is busy right now. Please try again in a moment.
+unknown-command = I don't know that command: `{ $command }`.
+no-project = There is no project in this channel yet. Start one with `start <guide>`.
+unknown-guide = There is no guide called `{ $guide }`.
+start-needs-guide = Say which guide to start, e.g. `start kommer-forbi`.
+guides-header = The guides:
+guides-start = Start a guide:
+name-too-long = The name is too long (at most { $limit } characters).
+started = Project *{ $project }* (#{ $number }) has started with the guide { $guide }.
+unknown-project = There is no project “{ $project }” in this channel.
+switched = Switched to project *{ $project }*.
+rename-needs-name = Type the new name, e.g. `rename Fitness North`.
+renamed = Project “{ $old }” is now called *{ $project }*.
+delete-confirm = Delete project *{ $project }* with all its answers and reminders? This cannot be undone.
+delete-yes = Yes, delete it
+delete-no = No, keep it
+deleted = Project *{ $project }* has been deleted with all its answers and reminders.
+edit-which = Which answer do you want to change? Type `edit <no.>` with the number from the list.
+moved-on = The question “{ $question }” was already answered by someone else, and the project has moved on. Your answer is kept in the history. Here is where you are now:
+finished = Project *{ $project }* is finished. Well done! Get the logbook with `export`.
+projects-header = Projects in this channel:
+project-finished = finished
+project-active = in progress
+projects-switch-hint = Switch with `switch <no. or name>`.
+project-done = Project *{ $project }* is finished. See the answers with `answers` or get the logbook with `export`.
+yes = Yes
+no = No
+nothing-ticked = nothing ticked yet
+answers-none = There are no answers in *{ $project }* yet.
+answers-header = Answers in *{ $project }*:
+answers-off-path = Earlier answers from another branch (kept, but not on your current path):
+answers-edit-hint = Change an answer with `edit <no.>`.
+nudge-scheduled = ⏰ Reminder set for { $when }: { $message }
+debrief-opened = 🗣 Time for the debriefing! Talk it through in the thread here, ideally right away:
+
+rejected-finished = The project is finished. Start a new one with `start <guide>`.
+rejected-at-start = You are at the first question; there is nothing to go back to.
+rejected-nothing-to-answer = There is no open question in this project.
+rejected-not-reached = You have not reached “{ $step }” yet.
+rejected-unknown-step = The guide has no step “{ $step }”.
+rejected-moved-on = The question “{ $step }” is no longer the current one; now it is “{ $current }”.
+rejected-required = This question must be answered before you can go on.
+rejected-too-long = The answer is too long: { $length } characters, at most { $limit }. Shorten it and send it again; nothing was saved.
+rejected-empty = The answer is empty. Type an answer, or skip with `skip` if the question is optional.
+rejected-not-text = Please answer with text.
+rejected-not-yes-no = Please answer yes or no.
+rejected-unknown-option = Pick one of the options (1-{ $count }), e.g. by pressing a button.
+rejected-bad-date = I could not read that date. Write it like this, for example: { $example }
+rejected-too-few-items = Write at least { $min } items, one per line (you have { $count }).
+rejected-too-many-items = Write at most { $max } items, one per line (you have { $count }).
+
+logbook-title = Logbook: { $project }
+logbook-meta = Guide: { $guide } · started by { $owner } { $started } · { $status }
+logbook-history = History
+csv-time = Time
+csv-author = Who
+csv-step = Step
+csv-question = Question
+csv-action = Action
+csv-value = Answer
+csv-old-value = Previous answer
+action-answered = answered
+action-edited = changed
+action-skipped = skipped
+action-concurrent = concurrent answer
+
+error-not-found = That project does not exist here.
+error-bad-request = The request could not be read: { $reason }
+error-unauthorized = Access needs the right access token.
+
+terminal-welcome = Welcome to Outreach Coach in the terminal. Type /help for help, /guides for the guides and /quit to leave.
+terminal-bye = Goodbye! Your answers are saved.
+terminal-hint-text = type your answer
+terminal-hint-single_choice = type the number of your choice
+terminal-hint-multi_choice = type the numbers separated by commas, e.g. 1,3
+terminal-hint-checklist = type the numbers of what you have done, separated by commas, or "none"
+terminal-hint-confirm = type yes or no
+terminal-hint-date = type a date, e.g. 24.12.2026
+terminal-hint-list = one item per line; finish with an empty line
+terminal-hint-skip = optional: /skip skips it
+terminal-default-user = Terminal user

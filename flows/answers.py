@@ -1,0 +1,162 @@
+"""Turn what a person typed or clicked into the value a step stores, or say why not.
+
+Buttons send option ids; people type "2", "ja", "24.12.2026" or a label. Both land here,
+so every channel accepts the same answers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from dateutil import parser as date_parser
+
+from flows.model import PromptKind, Step
+
+MAX_TEXT = 4000
+
+YES = {"ja", "j", "yes", "y", "true", "ok", "jep", "done", "færdig", "gjort"}
+NO = {"nej", "n", "no", "false", "ikke endnu", "not yet"}
+ALL = {"alle", "all"}
+NONE = {"ingen", "none"}
+DATE_EXAMPLE = "24.12.2026"
+
+
+class _DanishDates(date_parser.parserinfo):
+    """dateutil parses Danish month names, day first, like a Dane writes them."""
+
+    MONTHS = [
+        ("jan", "januar", "january"),
+        ("feb", "februar", "february"),
+        ("mar", "marts", "march"),
+        ("apr", "april"),
+        ("maj", "may"),
+        ("jun", "juni", "june"),
+        ("jul", "juli", "july"),
+        ("aug", "august"),
+        ("sep", "sept", "september"),
+        ("okt", "oktober", "oct", "october"),
+        ("nov", "november"),
+        ("dec", "december"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(dayfirst=True)
+
+
+_DATE_INFO = _DanishDates()
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Why an answer was refused: a message key and its parameters, for the caller to word."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_answer(step: Step, raw: Any, today: date) -> Any | Invalid:
+    """The stored value for ``raw`` on ``step``, or :class:`Invalid`.
+
+    ``today`` fills in a missing year ("24. december"), keeping this function pure.
+    """
+    if isinstance(raw, str):
+        raw = raw.strip()
+        if len(raw) > MAX_TEXT:
+            return Invalid("too-long", {"limit": MAX_TEXT, "length": len(raw)})
+    if raw == [] and step.kind is PromptKind.CHECKLIST:
+        return []  # nothing ticked yet is a real answer to a checklist
+    if raw in ("", None, []):
+        return Invalid("empty")
+    match step.kind:
+        case PromptKind.TEXT:
+            return raw if isinstance(raw, str) else Invalid("not-text")
+        case PromptKind.CONFIRM:
+            return _confirm(raw)
+        case PromptKind.SINGLE_CHOICE:
+            return _single(step, raw)
+        case PromptKind.MULTI_CHOICE | PromptKind.CHECKLIST:
+            return _multi(step, raw)
+        case PromptKind.DATE:
+            return _date(raw, today)
+        case PromptKind.LIST:
+            return _items(step, raw)
+    raise AssertionError(f"unhandled prompt kind {step.kind}")
+
+
+def _confirm(raw: Any) -> bool | Invalid:
+    if isinstance(raw, bool):
+        return raw
+    word = str(raw).lower().rstrip("!.")
+    if word in YES:
+        return True
+    if word in NO:
+        return False
+    return Invalid("not-yes-no")
+
+
+def _option_id(step: Step, token: str) -> str | None:
+    token = token.strip()
+    if token.isdigit() and 1 <= int(token) <= len(step.options):
+        return step.options[int(token) - 1].id
+    lowered = token.lower()
+    for option in step.options:
+        if lowered in (option.id, option.label.da.lower(), option.label.en.lower()):
+            return option.id
+    return None
+
+
+def _single(step: Step, raw: Any) -> str | Invalid:
+    chosen = _option_id(step, str(raw))
+    return chosen if chosen else Invalid("unknown-option", {"count": len(step.options)})
+
+
+def _multi(step: Step, raw: Any) -> list[str] | Invalid:
+    if isinstance(raw, str):
+        word = raw.lower()
+        if word in ALL:
+            return [o.id for o in step.options]
+        if word in NONE and step.kind is PromptKind.CHECKLIST:
+            return []
+        tokens = [t for t in re.split(r"[,;\n]+|\s+og\s+|\s+and\s+", raw) if t.strip()]
+        if all(t.strip().isdigit() for t in tokens):
+            tokens = [n for t in tokens for n in t.split()]
+    else:
+        tokens = [str(t) for t in raw]
+    chosen: list[str] = []
+    for token in tokens:
+        option = _option_id(step, token)
+        if option is None:
+            return Invalid("unknown-option", {"count": len(step.options)})
+        if option not in chosen:
+            chosen.append(option)
+    # Keep the guide's order so exports and summaries read the same way every time.
+    return [o.id for o in step.options if o.id in chosen]
+
+
+def _date(raw: Any, today: date) -> str | Invalid:
+    if isinstance(raw, date):
+        return raw.isoformat()
+    text = str(raw)
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text).isoformat()
+        default = datetime.combine(today, time())
+        return date_parser.parse(text, parserinfo=_DATE_INFO, default=default).date().isoformat()
+    except (ValueError, OverflowError):
+        return Invalid("bad-date", {"example": DATE_EXAMPLE})
+
+
+def _items(step: Step, raw: Any) -> list[str] | Invalid:
+    lines = raw.splitlines() if isinstance(raw, str) else [str(item) for item in raw]
+    items = [re.sub(r"^\s*(?:[-*•]|\d+[.)])\s*", "", line).strip() for line in lines]
+    items = [item for item in items if item]
+    if not items:
+        return Invalid("empty")
+    if step.min_items and len(items) < step.min_items:
+        return Invalid("too-few-items", {"min": step.min_items, "count": len(items)})
+    if step.max_items and len(items) > step.max_items:
+        return Invalid("too-many-items", {"max": step.max_items, "count": len(items)})
+    return items

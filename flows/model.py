@@ -1,0 +1,197 @@
+"""The typed shape of a guide file.
+
+A guide is a list of *sections* (the document's own "Step 1", "Trin 3.A", phases ...),
+each holding *steps*. A step asks exactly one question, so a chat can show one thing at a
+time; the section gives the team their bearings ("Step 2 of 3: Forbered mødet").
+
+Every user-facing string is a :class:`Text` with Danish and English, both required, so a
+guide with a missing translation does not load.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+LANGUAGES = ("da", "en")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A user-facing string in every language the coach speaks."""
+
+    da: NonEmpty
+    en: NonEmpty
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.da
+
+
+class PromptKind(StrEnum):
+    TEXT = "text"
+    SINGLE_CHOICE = "single_choice"
+    MULTI_CHOICE = "multi_choice"
+    DATE = "date"
+    LIST = "list"
+    CHECKLIST = "checklist"
+    CONFIRM = "confirm"
+
+
+OPTION_KINDS = {PromptKind.SINGLE_CHOICE, PromptKind.MULTI_CHOICE, PromptKind.CHECKLIST}
+
+
+class Option(_Strict):
+    id: Slug
+    label: Text
+
+
+class Condition(_Strict):
+    """A test on the answer of one step; exactly one of the tests is given."""
+
+    step: Slug
+    equals: str | bool | None = None
+    in_: list[str] | None = Field(default=None, alias="in")
+    contains: str | None = None
+    answered: bool | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Condition:
+        given = [t for t in ("equals", "in_", "contains", "answered") if getattr(self, t) is not None]
+        if len(given) != 1:
+            raise ValueError("a condition needs exactly one of: equals, in, contains, answered")
+        return self
+
+
+class Transition(_Strict):
+    to: Slug
+    when: Condition | None = None
+
+
+class Repeat(StrEnum):
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+
+class Nudge(_Strict):
+    """A timing the guide names, turned into a reminder for the team.
+
+    Either ``after`` (a duration after the step is answered) or ``at`` (the id of a date
+    step) with an optional ``offset`` from that date (negative means before it).
+    Durations are ISO 8601, e.g. ``P7D``, ``PT2H``, ``-P3D``.
+    """
+
+    kind: Slug
+    message: Text
+    after: timedelta | None = None
+    at: Slug | None = None
+    offset: timedelta = timedelta(0)
+    when: Condition | None = None
+    repeat: Repeat | None = None
+
+    @model_validator(mode="after")
+    def _one_anchor(self) -> Nudge:
+        if (self.after is None) == (self.at is None):
+            raise ValueError("a nudge needs exactly one of 'after' (a duration) or 'at' (a date step)")
+        if self.after is not None and self.after < timedelta(0):
+            raise ValueError("'after' must not be negative")
+        return self
+
+
+class Debrief(_Strict):
+    """Answering the step opens a debrief thread with these questions (if ``when`` holds)."""
+
+    questions: list[Text] = Field(min_length=1)
+    when: Condition | None = None
+
+
+class Step(_Strict):
+    id: Slug
+    kind: PromptKind
+    text: Text
+    help: Text | None = None
+    tips: list[Text] = []
+    options: list[Option] = []
+    min_items: int | None = Field(default=None, ge=1)
+    max_items: int | None = Field(default=None, ge=1)
+    required: bool = True
+    next: list[Transition] = []
+    end: bool = False
+    nudges: list[Nudge] = []
+    debrief: Debrief | None = None
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> Step:
+        if self.kind in OPTION_KINDS and len(self.options) < 1:
+            raise ValueError(f"a {self.kind} step needs options")
+        if self.kind not in OPTION_KINDS and self.options:
+            raise ValueError(f"a {self.kind} step takes no options")
+        if self.kind is not PromptKind.LIST and (self.min_items or self.max_items):
+            raise ValueError("min_items/max_items belong to list steps only")
+        if self.min_items and self.max_items and self.min_items > self.max_items:
+            raise ValueError("min_items is larger than max_items")
+        if self.end and self.next:
+            raise ValueError("an end step has no 'next'")
+        return self
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+class Section(_Strict):
+    id: Slug
+    title: Text
+    intro: Text | None = None
+    tips: list[Text] = []
+    steps: list[Step] = Field(min_length=1)
+
+
+class Guide(_Strict):
+    id: Slug
+    version: int = Field(ge=1)
+    title: Text
+    summary: Text
+    source: str
+    duration: Text | None = None
+    sections: list[Section] = Field(min_length=1)
+
+    @property
+    def steps(self) -> list[Step]:
+        return [step for section in self.sections for step in section.steps]
+
+    @property
+    def start(self) -> str:
+        return self.sections[0].steps[0].id
+
+    def step(self, step_id: str) -> Step:
+        return self._index[step_id][1]
+
+    def section_of(self, step_id: str) -> Section:
+        return self._index[step_id][0]
+
+    def has_step(self, step_id: str) -> bool:
+        return step_id in self._index
+
+    def following(self, step_id: str) -> str | None:
+        """The step after ``step_id`` in file order (the implicit way on)."""
+        ids = [s.id for s in self.steps]
+        at = ids.index(step_id)
+        return ids[at + 1] if at + 1 < len(ids) else None
+
+    @cached_property
+    def _index(self) -> dict[str, tuple[Section, Step]]:
+        return {st.id: (sec, st) for sec in self.sections for st in sec.steps}
+
+
+Lang = Literal["da", "en"]

@@ -1,0 +1,180 @@
+"""Tables of the coach. Every row carries ``workspace_id`` so every query can be scoped."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps stored in UTC and always read back time-zone aware, on SQLite too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON,
+        Any: JSON,
+    }
+
+
+class Workspace(Base):
+    """A Slack team, a Teams tenant, or the local web workspace."""
+
+    __tablename__ = "workspaces"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(255), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Copenhagen")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Conversation(Base):
+    """A Slack channel, a Teams conversation, or a browser chat room."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (UniqueConstraint("workspace_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    external_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Project(Base):
+    """One team's run through one guide. ``version`` guards against lost updates."""
+
+    __tablename__ = "projects"
+    __table_args__ = (Index("ix_projects_conversation_focus", "conversation_id", "focused_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    guide_id: Mapped[str] = mapped_column(String(64))
+    guide_version: Mapped[int]
+    owner: Mapped[str] = mapped_column(String(255))
+    position: Mapped[dict[str, Any]]
+    finished: Mapped[bool] = mapped_column(default=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    focused_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", passive_deletes=True, lazy="raise"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Answer(Base):
+    """The current answer to one step of one project."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("project_id", "step_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    step_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[Any]
+    author: Mapped[str] = mapped_column(String(255))
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="answers")
+
+
+class AnswerHistory(Base):
+    """Every change to an answer: what it became, what it was, who did it and when."""
+
+    __tablename__ = "answer_history"
+    __table_args__ = (Index("ix_answer_history_project", "project_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    step_id: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))
+    value: Mapped[Any | None] = mapped_column(JSON, nullable=True)
+    old_value: Mapped[Any | None] = mapped_column(JSON, nullable=True)
+    author: Mapped[str] = mapped_column(String(255))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NudgeRow(Base):
+    """A reminder waiting to be delivered: the outbox the scheduler drains."""
+
+    __tablename__ = "nudges"
+    __table_args__ = (Index("ix_nudges_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    dedupe_key: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    platform: Mapped[str] = mapped_column(String(16))
+    conversation: Mapped[str] = mapped_column(String(255))
+    thread: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    lease_until: Mapped[datetime | None] = mapped_column(nullable=True)
+    payload: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEvent(Base):
+    """Who did what to which project. Kept after a project is deleted, without its content."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_workspace_at", "workspace_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    project_id: Mapped[int | None] = mapped_column(nullable=True)
+    actor: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+__all__ = [
+    "Answer",
+    "AnswerHistory",
+    "AuditEvent",
+    "Base",
+    "Conversation",
+    "NudgeRow",
+    "Project",
+    "UTCDateTime",
+    "Workspace",
+]
