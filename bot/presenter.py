@@ -142,7 +142,9 @@ class Presenter:
         return str(value)
 
     def when(self, moment: datetime, tz: ZoneInfo) -> str:
-        return format_skeleton("yMMMEdHm", moment.astimezone(tz), tzinfo=tz, locale=self.lang)
+        local = moment.astimezone(tz)
+        day = format_skeleton("yMMMEd", local, tzinfo=tz, locale=self.lang)
+        return f"{day} {format_skeleton('Hm', local, tzinfo=tz, locale=self.lang)}"
 
     # --- events -----------------------------------------------------------------------
 
