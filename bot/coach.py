@@ -112,6 +112,8 @@ class Coach:
                 return await self._start(ctx, command.args)
             case "projects":
                 return await self._projects(ctx)
+            case "switch":
+                return await self._switch(ctx, command.args)
             case "unknown":
                 return [TextReply(t("unknown-command", command=command.args)), TextReply(t("help-short"))]
         project = await self._addressed_project(ctx)
@@ -131,8 +133,6 @@ class Coach:
                 return await self._event(ctx, project, engine.Finish())
             case "edit":
                 return await self._edit(ctx, project, command.args)
-            case "switch":
-                return await self._switch(ctx, command.args)
             case "rename":
                 return await self._rename(ctx, project, command.args)
             case "export":
