@@ -21,6 +21,7 @@ from bot.export import logbook_csv, logbook_markdown
 from bot.i18n import Messages
 from flows.diagram import mermaid
 from flows.loader import GuideError, load_guides
+from flows.model import Guide
 from storage.db import Database
 from storage.repository import NotFound, WorkspaceRepo, find_workspace
 
@@ -85,7 +86,7 @@ def chat(ctx: click.Context, user: str, lang: str | None, channel: str) -> None:
     config = _config(ctx)
 
     async def go() -> None:
-        guides = load_guides()
+        guides = load_guides(config.guides_dir)
         db = Database(config.database_url)
         await db.upgrade()
         try:
@@ -103,18 +104,26 @@ def guides() -> None:
     """List, show, check and draw the guides."""
 
 
+def _guides(ctx: click.Context) -> dict[str, Guide]:
+    return load_guides(_config(ctx.find_root()).guides_dir)
+
+
 @guides.command("list")
 @click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
-def guides_list(lang: str) -> None:
-    for guide in load_guides().values():
+@click.pass_context
+def guides_list(ctx: click.Context, lang: str) -> None:
+    """The guides with their ids."""
+    for guide in _guides(ctx).values():
         click.echo(f"{guide.id:20} {guide.title.get(lang)} ({len(guide.steps)} steps)")
 
 
 @guides.command("show")
 @click.argument("guide_id")
 @click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
-def guides_show(guide_id: str, lang: str) -> None:
-    guide = _guide(guide_id)
+@click.pass_context
+def guides_show(ctx: click.Context, guide_id: str, lang: str) -> None:
+    """Every section and step of one guide."""
+    guide = _guide(ctx, guide_id)
     click.echo(f"{guide.title.get(lang)}\n{guide.summary.get(lang)}\n")
     for section in guide.sections:
         click.echo(f"## {section.title.get(lang)}")
@@ -129,22 +138,24 @@ def guides_show(guide_id: str, lang: str) -> None:
 
 
 @guides.command("validate")
-def guides_validate() -> None:
+@click.pass_context
+def guides_validate(ctx: click.Context) -> None:
     """Check every guide file; exit 2 with file, step and problem on any error."""
-    found = load_guides()
+    found = _guides(ctx)
     click.echo(f"{len(found)} guides are valid: {', '.join(found)}")
 
 
 @guides.command("diagram")
 @click.argument("guide_id")
 @click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
-def guides_diagram(guide_id: str, lang: str) -> None:
+@click.pass_context
+def guides_diagram(ctx: click.Context, guide_id: str, lang: str) -> None:
     """Print the guide as a Mermaid flowchart."""
-    click.echo(mermaid(_guide(guide_id), lang), nl=False)
+    click.echo(mermaid(_guide(ctx, guide_id), lang), nl=False)
 
 
-def _guide(guide_id: str) -> Any:
-    found = load_guides()
+def _guide(ctx: click.Context, guide_id: str) -> Guide:
+    found = _guides(ctx)
     if guide_id not in found:
         raise click.UsageError(f"unknown guide '{guide_id}'; the guides are: {', '.join(found)}")
     return found[guide_id]
@@ -189,7 +200,7 @@ def export_command(
     async def go() -> str:
         database = Database(config.database_url)
         await database.upgrade()
-        coach = Coach(database, load_guides())
+        coach = Coach(database, load_guides(config.guides_dir))
         t = Messages(lang)
         try:
             async with database.session() as session, session.begin():

@@ -54,6 +54,7 @@ class Config(_Section):
     data_dir: Path = Path("data")
     language: Literal["da", "en"] = "da"
     timezone: str = "Europe/Copenhagen"
+    guides_dir: Path | None = None
     database: DatabaseConfig = DatabaseConfig()
     server: ServerConfig = ServerConfig()
 

@@ -24,7 +24,7 @@ async def make_app(config: Config) -> web.Application:
     refuses to start rather than strand a team halfway through a guide.
     """
     config.require_safe_binding()
-    guides = load_guides()
+    guides = load_guides(config.guides_dir)
     db = Database(config.database_url)
     await db.upgrade()
     app = web.Application(client_max_size=256 * 1024)

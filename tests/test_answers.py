@@ -1,0 +1,72 @@
+"""What people type is read the way they meant it, or they are told why not."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from flows.answers import Invalid, parse_answer
+from flows.model import Step
+
+TODAY = date(2026, 11, 23)
+
+
+def step(kind: str, **extra: object) -> Step:
+    return Step.model_validate({"id": "q", "kind": kind, "text": {"da": "?", "en": "?"}, **extra})
+
+
+OPTIONS = [{"id": "close", "label": {"da": "Nær relation", "en": "Close relation"}},
+           {"id": "none", "label": {"da": "Ingen relation", "en": "No relation"}}]
+
+
+@pytest.mark.parametrize("typed", ["24.12.2026", "24/12/2026", "2026-12-24", "24. december 2026", "24 dec 2026", "24. december"])
+def test_dates_are_read_as_danes_write_them(typed: str) -> None:
+    assert parse_answer(step("date"), typed, TODAY) == "2026-12-24"
+
+
+def test_a_date_that_does_not_parse_gets_an_example() -> None:
+    assert parse_answer(step("date"), "næste tirsdag-ish", TODAY) == Invalid("bad-date", {"example": "24.12.2026"})
+
+
+def test_an_answer_over_4000_characters_is_refused_with_the_limit() -> None:
+    result = parse_answer(step("text"), "x" * 4001, TODAY)
+    assert result == Invalid("too-long", {"limit": 4000, "length": 4001})
+    assert parse_answer(step("text"), "x" * 4000, TODAY) == "x" * 4000
+
+
+def test_an_empty_answer_is_refused() -> None:
+    assert parse_answer(step("text"), "   ", TODAY) == Invalid("empty")
+
+
+def test_choices_by_number_label_or_id() -> None:
+    s = step("single_choice", options=OPTIONS)
+    assert parse_answer(s, "2", TODAY) == "none"
+    assert parse_answer(s, "nær relation", TODAY) == "close"
+    assert parse_answer(s, "close", TODAY) == "close"
+    assert parse_answer(s, "7", TODAY) == Invalid("unknown-option", {"count": 2})
+
+
+def test_several_choices_keep_the_guide_order() -> None:
+    s = step("multi_choice", options=OPTIONS)
+    assert parse_answer(s, "2, 1", TODAY) == ["close", "none"]
+    assert parse_answer(s, ["none"], TODAY) == ["none"]
+    assert parse_answer(s, "alle", TODAY) == ["close", "none"]
+
+
+def test_a_checklist_may_have_nothing_ticked_yet() -> None:
+    assert parse_answer(step("checklist", options=OPTIONS), [], TODAY) == []
+    assert parse_answer(step("checklist", options=OPTIONS), "ingen", TODAY) == []
+
+
+def test_yes_and_no_in_both_languages() -> None:
+    s = step("confirm")
+    assert [parse_answer(s, word, TODAY) for word in ("ja", "Yes", "nej", "no", True)] == [True, True, False, False, True]
+    assert parse_answer(s, "måske", TODAY) == Invalid("not-yes-no")
+
+
+def test_lists_one_item_per_line_within_bounds() -> None:
+    s = step("list", min_items=3, max_items=4)
+    assert parse_answer(s, "- a\n2. b\n\n• c", TODAY) == ["a", "b", "c"]
+    assert parse_answer(s, "a\nb", TODAY) == Invalid("too-few-items", {"min": 3, "count": 2})
+    assert parse_answer(s, "a\nb\nc\nd\ne", TODAY) == Invalid("too-many-items", {"max": 4, "count": 5})

@@ -1,0 +1,61 @@
+"""Configuration mistakes get one clear line, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_config
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_run_the_browser_chat_on_sqlite_on_loopback(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, ""), environ={})
+    assert config.server.host == "127.0.0.1" and config.server.port == 3978
+    assert config.database_url.startswith("sqlite+aiosqlite:///")
+
+
+def test_environment_overrides_secrets_and_paths(tmp_path: Path) -> None:
+    path = write(tmp_path, '[server]\naccess_token = "from-file"\n')
+    env = {"OUTREACH_COACH_ACCESS_TOKEN": "from-env", "OUTREACH_COACH_DATA_DIR": str(tmp_path / "d"),
+           "OUTREACH_COACH_DATABASE_URL": "postgresql://postgres@127.0.0.1/test"}
+    config = load_config(path, environ=env)
+    assert config.server.access_token == "from-env"
+    assert config.data_dir == tmp_path / "d"
+    assert config.database_url == "postgresql://postgres@127.0.0.1/test"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[server]\nport = 99999\n", "server.port: Input should be less than or equal to 65535"),
+        ("[server]\nprot = 1\n", "server.prot: unknown key"),
+        ('timezone = "Mars/Olympus"\n', "timezone: Value error, unknown time zone 'Mars/Olympus'"),
+        ("[server\n", "not valid TOML"),
+    ],
+)
+def test_a_bad_key_is_named_in_one_line(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_config(write(tmp_path, text), environ={})
+    assert message in str(error.value) and "\n" not in str(error.value)
+
+
+def test_serving_beyond_loopback_without_a_token_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, f'data_dir = "{tmp_path}"\n[server]\nhost = "0.0.0.0"\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "--config", str(path), "serve"],
+        capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"outreach-coach: server.access_token: required when serving on 0.0.0.0 "
+        "(set it in the config file or OUTREACH_COACH_ACCESS_TOKEN)"
+    ]
