@@ -1,0 +1,46 @@
+"""The terminal chat, driven through its stdin through one full guide."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from flows.loader import load_guides
+from tests.guide_paths import covering_paths
+
+
+def test_a_full_guide_in_the_terminal(tmp_path: Path) -> None:
+    guide = load_guides()["klubfaellesskaber"]
+    path = max(covering_paths(guide), key=lambda p: len(p.moves))
+    lines = ["/start klubfaellesskaber Debatklubben"]
+    for step_id, value in path.moves:
+        step = guide.step(step_id)
+        if isinstance(value, bool):
+            lines.append("ja" if value else "nej")
+        elif step.kind == "list":
+            lines += [*value, ""]
+        elif isinstance(value, list):
+            lines.append(",".join(str([o.id for o in step.options].index(v) + 1) for v in value))
+        elif step.kind == "date":
+            lines.append("10.12.2026")
+        elif step.kind == "single_choice":
+            lines.append(str([o.id for o in step.options].index(value) + 1))
+        else:
+            lines.append(str(value))
+    lines += ["/answers", "/export", "/quit"]
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat", "--user", "Mette"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"OUTREACH_COACH_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Projektet *Debatklubben*" in out
+    assert "afsluttet. Godt arbejde" in out
+    assert "Logbog: Debatklubben" in out and "Mette" in out
+    assert "Farvel! Jeres svar er gemt." in out
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,118 @@
+"""The browser chat's API on the real server: health, turns, downloads and bad requests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.conftest import start_server
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+async def post_turn(http: aiohttp.ClientSession, url: str, **body: object) -> tuple[int, dict]:
+    async with http.post(f"{url}/api/turn", json={"conversation": "lokal", "user": "Mette", **body}) as response:
+        return response.status, await response.json()
+
+
+async def test_health_and_page(web_server: str, http: aiohttp.ClientSession) -> None:
+    async with http.get(f"{web_server}/healthz") as response:
+        assert response.status == 200 and (await response.json()) == {"status": "ok"}
+    async with http.get(web_server) as response:
+        assert response.status == 200 and "text/html" in response.headers["Content-Type"]
+
+
+async def test_a_guide_started_and_answered_over_the_api_exports_a_logbook(
+    web_server: str, http: aiohttp.ClientSession
+) -> None:
+    status, body = await post_turn(http, web_server, command="start kommer-forbi Fitness Nord")
+    assert status == 200
+    question = [r for r in body["replies"] if r["type"] == "question"][-1]
+    assert question["step"] == "target_group_chosen" and question["kind"] == "confirm"
+    project_id = question["project_id"]
+    status, body = await post_turn(http, web_server, answer={"step": "target_group_chosen", "value": True})
+    status, body = await post_turn(http, web_server, text="Unge mænd 18-25")
+    assert [r for r in body["replies"] if r["type"] == "question"][-1]["step"] == "actors_chosen"
+    status, body = await post_turn(http, web_server, command="export")
+    assert [r for r in body["replies"] if r["type"] == "export"]
+    async with http.get(f"{web_server}/api/projects/{project_id}/export.md?conversation=lokal") as response:
+        assert response.status == 200
+        assert "attachment" in response.headers["Content-Disposition"]
+        text = await response.text()
+    assert "Unge mænd 18-25" in text and "Mette" in text
+    async with http.get(f"{web_server}/api/projects/{project_id}/export.csv?conversation=lokal") as response:
+        lines = (await response.text()).splitlines()
+    assert lines[0].startswith("Tidspunkt,Hvem,Trin") and any("Unge mænd 18-25" in line for line in lines)
+
+
+async def test_unknown_or_foreign_project_ids_get_a_404_with_a_message(
+    web_server: str, http: aiohttp.ClientSession
+) -> None:
+    await post_turn(http, web_server, command="start kommer-forbi Fitness Nord")
+    status, body = await post_turn(http, web_server, command="status", project_id=999)
+    assert status == 404 and body == {"error": "Det projekt findes ikke her."}
+    async with http.get(f"{web_server}/api/projects/1/export.md?conversation=another-room") as response:
+        assert response.status == 404 and "findes ikke" in (await response.json())["error"]
+    async with http.get(f"{web_server}/api/projects/abc/export.md") as response:
+        assert response.status == 404
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"not json", b'{"text": "a", "command": "status"}', b'{"answer": {"value": 1}}', b'{"project_id": "x", "text": "a"}'],
+)
+async def test_malformed_requests_get_a_400_with_a_message(
+    web_server: str, http: aiohttp.ClientSession, body: bytes
+) -> None:
+    async with http.post(f"{web_server}/api/turn", data=body, headers={"Content-Type": "application/json"}) as response:
+        assert response.status == 400
+        assert (await response.json())["error"].startswith("Forespørgslen kunne ikke læses")
+
+
+async def test_an_unknown_command_gets_short_help_and_an_unknown_guide_the_list(
+    web_server: str, http: aiohttp.ClientSession
+) -> None:
+    _, body = await post_turn(http, web_server, command="fly")
+    texts = [r["text"] for r in body["replies"] if r["type"] == "text"]
+    assert "kender jeg ikke" in texts[0] and "/outreach help" in texts[1]
+    _, body = await post_turn(http, web_server, command="start kommer-forbii")
+    texts = "\n".join(r.get("text", "") for r in body["replies"])
+    assert "findes ikke" in texts and "vejviseren" in texts
+
+
+async def test_an_over_long_answer_is_refused_and_nothing_is_saved(
+    web_server: str, http: aiohttp.ClientSession
+) -> None:
+    await post_turn(http, web_server, command="start kommer-forbi X")
+    await post_turn(http, web_server, text="ja")
+    _, body = await post_turn(http, web_server, text="x" * 4001)
+    assert "4.001 tegn, højst 4.000" in body["replies"][0]["text"]
+    assert [r for r in body["replies"] if r["type"] == "question"][-1]["step"] == "target_group"
+    _, body = await post_turn(http, web_server, command="answers")
+    assert "x" * 100 not in body["replies"][0]["text"]
+
+
+async def test_with_a_token_the_page_and_api_need_it(tmp_path: Path, http: aiohttp.ClientSession) -> None:
+    server = start_server(tmp_path / "data", "--host", "127.0.0.1", env={"OUTREACH_COACH_ACCESS_TOKEN": "s3cret"})
+    try:
+        async with http.get(server.url) as response:
+            assert response.status == 401
+        async with http.get(f"{server.url}/?token=s3cret") as response:
+            assert response.status == 200
+        async with http.post(f"{server.url}/api/turn", json={"command": "help"}) as response:
+            assert response.status == 401
+        headers = {"Authorization": "Bearer s3cret"}
+        async with http.post(f"{server.url}/api/turn", json={"command": "help"}, headers=headers) as response:
+            assert response.status == 200
+        async with http.get(f"{server.url}/healthz") as response:
+            assert response.status == 200
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=10)
