@@ -185,9 +185,12 @@ class Guide(_Strict):
 
     def following(self, step_id: str) -> str | None:
         """The step after ``step_id`` in file order (the implicit way on)."""
+        return self._following.get(step_id)
+
+    @cached_property
+    def _following(self) -> dict[str, str]:
         ids = [s.id for s in self.steps]
-        at = ids.index(step_id)
-        return ids[at + 1] if at + 1 < len(ids) else None
+        return dict(zip(ids, ids[1:], strict=False))
 
     @cached_property
     def _index(self) -> dict[str, tuple[Section, Step]]:

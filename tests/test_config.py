@@ -59,3 +59,15 @@ def test_serving_beyond_loopback_without_a_token_is_refused(tmp_path: Path) -> N
         f"outreach-coach: server.access_token: required when serving on 0.0.0.0 "
         "(set it in the config file or OUTREACH_COACH_ACCESS_TOKEN)"
     ]
+
+
+def test_the_example_config_loads_and_documents_every_key() -> None:
+    from bot.config import Config
+
+    example = Path(__file__).parents[1] / "config.example.toml"
+    config = load_config(example, environ={})
+    assert config.server.port == 3978
+    text = example.read_text(encoding="utf-8")
+    keys = [*Config.model_fields, *(f"{k}" for k in Config.model_fields["server"].annotation.model_fields)]  # type: ignore[union-attr]
+    keys += list(Config.model_fields["database"].annotation.model_fields)  # type: ignore[union-attr]
+    assert all(key in text for key in keys), [k for k in keys if k not in text]
