@@ -60,7 +60,9 @@ def bench_engine(seconds: float) -> None:
             answers = {**answers, str(n % 40): n}
         copies += 1000
     baseline_time = time.perf_counter() - started
-    print(f"engine transitions        {per_second(transitions, engine_time)}  ({transitions:,} over {len(PATHS)} paths)")
+    print(
+        f"engine transitions        {per_second(transitions, engine_time)}  ({transitions:,} over {len(PATHS)} paths)"
+    )
     print(f"  baseline dict copies    {per_second(copies, baseline_time)}")
 
 
@@ -74,8 +76,10 @@ async def bench_database(name: str, db: Database, seconds: float) -> None:
         await coach.handle(Turn(**{**base.__dict__, "command": f"start {path.guide}"}))
         for _, value in path.moves:
             command = "skip" if value is SKIP else None
-            turn = Turn(**{**base.__dict__, "command": command}) if command else Turn(
-                **{**base.__dict__, "text": "\n".join(value) if isinstance(value, list) else str(value)}
+            turn = (
+                Turn(**{**base.__dict__, "command": command})
+                if command
+                else Turn(**{**base.__dict__, "text": "\n".join(value) if isinstance(value, list) else str(value)})
             )
             await coach.handle(turn)
             commits += 1

@@ -38,8 +38,13 @@ def logbook_markdown(book: Logbook, t: Messages) -> str:
     out = [
         f"# {t('logbook-title', project=project.name)}",
         "",
-        t("logbook-meta", guide=present.text(guide.title), owner=project.owner,
-          started=_stamp(project.created_at), status=status),
+        t(
+            "logbook-meta",
+            guide=present.text(guide.title),
+            owner=project.owner,
+            started=_stamp(project.created_at),
+            status=status,
+        ),
         "",
     ]
     path = engine.active_path(guide, state)
@@ -56,11 +61,17 @@ def logbook_markdown(book: Logbook, t: Messages) -> str:
             if entry:
                 out.append(f"_{entry.author}, {_stamp(entry.at)}_")
             out.append("")
-    out += [f"## {t('logbook-history')}", "", f"| {t('csv-time')} | {t('csv-author')} | {t('csv-question')} | {t('csv-action')} | {t('csv-value')} |", "|---|---|---|---|---|"]
+    out += [
+        f"## {t('logbook-history')}",
+        "",
+        f"| {t('csv-time')} | {t('csv-author')} | {t('csv-question')} | {t('csv-action')} | {t('csv-value')} |",
+        "|---|---|---|---|---|",
+    ]
     for entry in book.history:
         question = present.step_text(guide, entry.step_id)
         value = _cell(present, guide, entry.step_id, entry.value)
-        out.append(f"| {_stamp(entry.at)} | {_md(entry.author)} | {_md(question)} | {t('action-' + entry.action)} | {_md(value)} |")
+        cells = [_stamp(entry.at), _md(entry.author), _md(question), t(f"action-{entry.action}"), _md(value)]
+        out.append(f"| {' | '.join(cells)} |")
     return "\n".join(out) + "\n"
 
 
@@ -68,17 +79,29 @@ def logbook_csv(book: Logbook, t: Messages) -> str:
     present = Presenter(t, {book.guide.id: book.guide})
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([t("csv-time"), t("csv-author"), t("csv-step"), t("csv-question"), t("csv-action"), t("csv-value"), t("csv-old-value")])
+    writer.writerow(
+        [
+            t("csv-time"),
+            t("csv-author"),
+            t("csv-step"),
+            t("csv-question"),
+            t("csv-action"),
+            t("csv-value"),
+            t("csv-old-value"),
+        ]
+    )
     for entry in book.history:
-        writer.writerow([
-            entry.at.isoformat(),
-            entry.author,
-            entry.step_id,
-            present.step_text(book.guide, entry.step_id),
-            entry.action,
-            _cell(present, book.guide, entry.step_id, entry.value),
-            _cell(present, book.guide, entry.step_id, entry.old_value),
-        ])
+        writer.writerow(
+            [
+                entry.at.isoformat(),
+                entry.author,
+                entry.step_id,
+                present.step_text(book.guide, entry.step_id),
+                entry.action,
+                _cell(present, book.guide, entry.step_id, entry.value),
+                _cell(present, book.guide, entry.step_id, entry.old_value),
+            ]
+        )
     return buffer.getvalue()
 
 

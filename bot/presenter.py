@@ -37,7 +37,9 @@ class Presenter:
     def project_list(self, projects: Sequence[Project]) -> Reply:
         lines = [self.t("projects-header")]
         for index, project in enumerate(projects):
-            title = self.text(self.guides[project.guide_id].title) if project.guide_id in self.guides else project.guide_id
+            title = (
+                self.text(self.guides[project.guide_id].title) if project.guide_id in self.guides else project.guide_id
+            )
             state = self.t("project-finished") if project.finished else self.t("project-active")
             marker = "▶" if index == 0 else "•"
             lines.append(f"{marker} #{project.id} {project.name} ({title}, {state})")
@@ -104,7 +106,9 @@ class Presenter:
         off_path = [s.id for s in guide.steps if s.id in state.answers and s.id not in path]
         if off_path:
             lines.append(self.t("answers-off-path"))
-            lines += [f"• {self.text(guide.step(s).text)} → {self.value(guide.step(s), state.answers[s])}" for s in off_path]
+            lines += [
+                f"• {self.text(guide.step(s).text)} → {self.value(guide.step(s), state.answers[s])}" for s in off_path
+            ]
         lines.append(self.t("answers-edit-hint"))
         return [TextReply("\n".join(lines))]
 

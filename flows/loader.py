@@ -170,9 +170,7 @@ def _check_step(guide: Guide, step: Step, ids: set[str], name: str) -> Iterator[
     if not step.end and not exits(guide, step):
         yield GuideProblem(name, step.id, "no way on: add 'next' or mark it 'end: true'")
     if step.next and all(t.when for t in step.next) and not _covers_all_answers(step):
-        yield GuideProblem(
-            name, step.id, "no way on for some answers: add a last 'next' without 'when'"
-        )
+        yield GuideProblem(name, step.id, "no way on for some answers: add a last 'next' without 'when'")
 
 
 def _check_condition(guide: Guide, step: Step, condition: Condition, name: str) -> Iterator[GuideProblem]:
@@ -241,4 +239,6 @@ def _check_no_loops(guide: Guide, ids: set[str], name: str) -> Iterator[GuidePro
     for step in guide.steps:
         for target in exits(guide, step):
             if target in ids and order[target] <= order[step.id]:
-                yield GuideProblem(name, step.id, f"next: '{target}' comes earlier in the file; guides must not loop back")
+                yield GuideProblem(
+                    name, step.id, f"next: '{target}' comes earlier in the file; guides must not loop back"
+                )

@@ -119,7 +119,13 @@ class WorkspaceRepo:
         return (await self.session.execute(query.limit(1))).scalar_one_or_none()
 
     async def create_project(
-        self, conversation: Conversation, name: str, guide_id: str, guide_version: int, owner: str, position: dict[str, Any]
+        self,
+        conversation: Conversation,
+        name: str,
+        guide_id: str,
+        guide_version: int,
+        owner: str,
+        position: dict[str, Any],
     ) -> Project:
         project = Project(
             workspace_id=self.workspace_id,
@@ -155,7 +161,9 @@ class WorkspaceRepo:
         existing = (await self.answers(project.id)).get(step_id)
         if existing is None:
             self.session.add(
-                Answer(workspace_id=self.workspace_id, project_id=project.id, step_id=step_id, value=value, author=author)
+                Answer(
+                    workspace_id=self.workspace_id, project_id=project.id, step_id=step_id, value=value, author=author
+                )
             )
             await self.add_history(project.id, step_id, "answered", value, None, author)
         else:
@@ -245,9 +253,7 @@ class WorkspaceRepo:
 
     async def audit(self, project_id: int | None, actor: str, action: str, **detail: Any) -> None:
         self.session.add(
-            AuditEvent(
-                workspace_id=self.workspace_id, project_id=project_id, actor=actor, action=action, detail=detail
-            )
+            AuditEvent(workspace_id=self.workspace_id, project_id=project_id, actor=actor, action=action, detail=detail)
         )
 
     async def audit_trail(self, project_id: int | None = None) -> Sequence[AuditEvent]:

@@ -16,11 +16,15 @@ def step(kind: str, **extra: object) -> Step:
     return Step.model_validate({"id": "q", "kind": kind, "text": {"da": "?", "en": "?"}, **extra})
 
 
-OPTIONS = [{"id": "close", "label": {"da": "Nær relation", "en": "Close relation"}},
-           {"id": "none", "label": {"da": "Ingen relation", "en": "No relation"}}]
+OPTIONS = [
+    {"id": "close", "label": {"da": "Nær relation", "en": "Close relation"}},
+    {"id": "none", "label": {"da": "Ingen relation", "en": "No relation"}},
+]
 
 
-@pytest.mark.parametrize("typed", ["24.12.2026", "24/12/2026", "2026-12-24", "24. december 2026", "24 dec 2026", "24. december"])
+@pytest.mark.parametrize(
+    "typed", ["24.12.2026", "24/12/2026", "2026-12-24", "24. december 2026", "24 dec 2026", "24. december"]
+)
 def test_dates_are_read_as_danes_write_them(typed: str) -> None:
     assert parse_answer(step("date"), typed, TODAY) == "2026-12-24"
 
@@ -61,7 +65,13 @@ def test_a_checklist_may_have_nothing_ticked_yet() -> None:
 
 def test_yes_and_no_in_both_languages() -> None:
     s = step("confirm")
-    assert [parse_answer(s, word, TODAY) for word in ("ja", "Yes", "nej", "no", True)] == [True, True, False, False, True]
+    assert [parse_answer(s, word, TODAY) for word in ("ja", "Yes", "nej", "no", True)] == [
+        True,
+        True,
+        False,
+        False,
+        True,
+    ]
     assert parse_answer(s, "måske", TODAY) == Invalid("not-yes-no")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import pytest
@@ -31,10 +32,8 @@ async def test_two_people_answering_at_once_both_keep_their_answers(
     apply = Coach._apply
 
     async def apply_after_both_read(self: Coach, *args: Any, **kwargs: Any) -> list[Reply]:
-        try:
+        with contextlib.suppress(TimeoutError, asyncio.BrokenBarrierError):  # the replay runs alone
             await asyncio.wait_for(both_read.wait(), timeout=2)
-        except (TimeoutError, asyncio.BrokenBarrierError):
-            pass  # the replay after the conflict runs alone
         return await apply(self, *args, **kwargs)
 
     monkeypatch.setattr(Coach, "_apply", apply_after_both_read)

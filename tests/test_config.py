@@ -25,8 +25,11 @@ def test_defaults_run_the_browser_chat_on_sqlite_on_loopback(tmp_path: Path) -> 
 
 def test_environment_overrides_secrets_and_paths(tmp_path: Path) -> None:
     path = write(tmp_path, '[server]\naccess_token = "from-file"\n')
-    env = {"OUTREACH_COACH_ACCESS_TOKEN": "from-env", "OUTREACH_COACH_DATA_DIR": str(tmp_path / "d"),
-           "OUTREACH_COACH_DATABASE_URL": "postgresql://postgres@127.0.0.1/test"}
+    env = {
+        "OUTREACH_COACH_ACCESS_TOKEN": "from-env",
+        "OUTREACH_COACH_DATA_DIR": str(tmp_path / "d"),
+        "OUTREACH_COACH_DATABASE_URL": "postgresql://postgres@127.0.0.1/test",
+    }
     config = load_config(path, environ=env)
     assert config.server.access_token == "from-env"
     assert config.data_dir == tmp_path / "d"
@@ -52,11 +55,14 @@ def test_serving_beyond_loopback_without_a_token_is_refused(tmp_path: Path) -> N
     path = write(tmp_path, f'data_dir = "{tmp_path}"\n[server]\nhost = "0.0.0.0"\n')
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "--config", str(path), "serve"],
-        capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        f"outreach-coach: server.access_token: required when serving on 0.0.0.0 "
+        "outreach-coach: server.access_token: required when serving on 0.0.0.0 "
         "(set it in the config file or OUTREACH_COACH_ACCESS_TOKEN)"
     ]
 

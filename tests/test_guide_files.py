@@ -135,7 +135,9 @@ def test_the_server_refuses_to_start_on_a_broken_guide(tmp_path: Path) -> None:
     config.write_text(f'guides_dir = "{guides}"\ndata_dir = "{tmp_path / "data"}"\n', encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "--config", str(config), "serve", "--port", str(free_port())],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     assert "kommer-forbi.yaml: step 'target_group_chosen': next: unknown step 'nowhere'" in result.stderr

@@ -66,7 +66,12 @@ async def test_unknown_or_foreign_project_ids_get_a_404_with_a_message(
 
 @pytest.mark.parametrize(
     "body",
-    [b"not json", b'{"text": "a", "command": "status"}', b'{"answer": {"value": 1}}', b'{"project_id": "x", "text": "a"}'],
+    [
+        b"not json",
+        b'{"text": "a", "command": "status"}',
+        b'{"answer": {"value": 1}}',
+        b'{"project_id": "x", "text": "a"}',
+    ],
 )
 async def test_malformed_requests_get_a_400_with_a_message(
     web_server: str, http: aiohttp.ClientSession, body: bytes

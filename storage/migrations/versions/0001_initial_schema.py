@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -38,15 +37,11 @@ def upgrade() -> None:
         sa.Column("action", sa.String(length=32), nullable=False),
         sa.Column("detail", sa.JSON(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["workspace_id"], ["workspaces.id"], ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["workspace_id"], ["workspaces.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_audit_workspace_at", ["workspace_id", "at"], unique=False
-        )
+        batch_op.create_index("ix_audit_workspace_at", ["workspace_id", "at"], unique=False)
 
     op.create_table(
         "conversations",
@@ -55,16 +50,12 @@ def upgrade() -> None:
         sa.Column("external_id", sa.String(length=255), nullable=False),
         sa.Column("name", sa.String(length=255), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["workspace_id"], ["workspaces.id"], ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["workspace_id"], ["workspaces.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("workspace_id", "external_id"),
     )
     with op.batch_alter_table("conversations", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_conversations_workspace_id"), ["workspace_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_conversations_workspace_id"), ["workspace_id"], unique=False)
 
     op.create_table(
         "projects",
@@ -81,12 +72,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("focused_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["conversation_id"], ["conversations.id"], ondelete="CASCADE"
-        ),
-        sa.ForeignKeyConstraint(
-            ["workspace_id"], ["workspaces.id"], ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["conversation_id"], ["conversations.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["workspace_id"], ["workspaces.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("projects", schema=None) as batch_op:
@@ -95,9 +82,7 @@ def upgrade() -> None:
             ["conversation_id", "focused_at"],
             unique=False,
         )
-        batch_op.create_index(
-            batch_op.f("ix_projects_workspace_id"), ["workspace_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_projects_workspace_id"), ["workspace_id"], unique=False)
 
     op.create_table(
         "answer_history",
@@ -111,18 +96,12 @@ def upgrade() -> None:
         sa.Column("author", sa.String(length=255), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["project_id"], ["projects.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(
-            ["workspace_id"], ["workspaces.id"], ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["workspace_id"], ["workspaces.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("answer_history", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_answer_history_project", ["project_id", "at"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_answer_history_workspace_id"), ["workspace_id"], unique=False
-        )
+        batch_op.create_index("ix_answer_history_project", ["project_id", "at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_answer_history_workspace_id"), ["workspace_id"], unique=False)
 
     op.create_table(
         "answers",
@@ -134,16 +113,12 @@ def upgrade() -> None:
         sa.Column("author", sa.String(length=255), nullable=False),
         sa.Column("answered_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["project_id"], ["projects.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(
-            ["workspace_id"], ["workspaces.id"], ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["workspace_id"], ["workspaces.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("project_id", "step_id"),
     )
     with op.batch_alter_table("answers", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_answers_workspace_id"), ["workspace_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_answers_workspace_id"), ["workspace_id"], unique=False)
 
     op.create_table(
         "nudges",
@@ -162,20 +137,14 @@ def upgrade() -> None:
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["project_id"], ["projects.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(
-            ["workspace_id"], ["workspaces.id"], ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["workspace_id"], ["workspaces.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("dedupe_key"),
     )
     with op.batch_alter_table("nudges", schema=None) as batch_op:
         batch_op.create_index("ix_nudges_due", ["status", "due_at"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_nudges_project_id"), ["project_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_nudges_workspace_id"), ["workspace_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_nudges_project_id"), ["project_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_nudges_workspace_id"), ["workspace_id"], unique=False)
 
 
 def downgrade() -> None:
