@@ -44,3 +44,30 @@ def test_a_full_guide_in_the_terminal(tmp_path: Path) -> None:
     assert "Logbog: Debatklubben" in out and "Mette" in out
     assert "Farvel! Jeres svar er gemt." in out
     assert "Traceback" not in result.stderr
+
+
+def test_the_cli_exports_a_logbook_and_names_a_missing_project(tmp_path: Path) -> None:
+    env = {"OUTREACH_COACH_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    chat = [sys.executable, "-m", "bot.cli", "chat", "--user", "Ali"]
+    subprocess.run(
+        chat,
+        input="/start kommer-forbi Besøg\nja\nUnge mænd\n/quit\n",
+        text=True,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+    def export(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "bot.cli", "export", *args, "--platform", "terminal"]
+        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+
+    markdown = export("1")
+    assert markdown.returncode == 0 and "# Logbog: Besøg" in markdown.stdout and "Unge mænd" in markdown.stdout
+    csv = export("1", "--format", "csv", "--lang", "en")
+    assert csv.stdout.splitlines()[0] == "Time,Who,Step,Question,Action,Answer,Previous answer"
+    assert any("Ali" in line and "Unge mænd" in line for line in csv.stdout.splitlines())
+    missing = export("2")
+    assert missing.returncode == 1 and "no project 2 in workspace terminal/local" in missing.stderr
+    assert "Traceback" not in missing.stderr

@@ -118,6 +118,10 @@ async def test_with_a_token_the_page_and_api_need_it(tmp_path: Path, http: aioht
             assert response.status == 200
         async with http.get(f"{server.url}/healthz") as response:
             assert response.status == 200
+        async with http.get(f"{server.url}/static/chat.js") as response:
+            assert response.status == 200  # a <script> tag cannot send the token
+        async with http.get(f"{server.url}/api/projects/1/export.md") as response:
+            assert response.status == 401
     finally:
         server.process.terminate()
         server.process.wait(timeout=10)

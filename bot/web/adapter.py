@@ -59,9 +59,13 @@ def _error(status: type[web.HTTPException], message: str) -> web.HTTPException:
 
 @web.middleware
 async def require_token(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Outside loopback the page and its API need the configured access token."""
+    """Outside loopback the page and its API need the configured access token.
+
+    The page's script and styles hold nothing private, and a ``<script>`` tag cannot send
+    a token, so ``/static/`` is open; the page, the API and the downloads are not.
+    """
     token = request.app[TOKEN_KEY]
-    if not token or request.path == "/healthz":
+    if not token or request.path == "/healthz" or request.path.startswith("/static/"):
         return await handler(request)
     given = request.query.get("token") or request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     if not secrets.compare_digest(given.encode(), token.encode()):

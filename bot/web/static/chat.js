@@ -1,0 +1,921 @@
+/*
+ * Outreach Coach – the browser chat page.
+ *
+ * Plain JavaScript, no build step. Everything the page itself says comes from
+ * ui-strings.json ("da"/"en"); text from the server is always inserted with
+ * textContent (never innerHTML), with a tiny safe renderer for *bold* and `code`.
+ *
+ * Talks to the bot through POST api/turn (see bot/web) and renders its replies:
+ * text, tip, progress, question, actions and export.
+ */
+(function () {
+  "use strict";
+
+  var MAX_TEXT = 4000;
+  var DEFAULT_LANG = "da";
+  var STORE_NAME = "outreach-coach.name";
+  var STORE_LANG = "outreach-coach.lang";
+  var STORE_TOKEN = "outreach-coach.token";
+
+  // --- state -----------------------------------------------------------------------
+
+  var strings = {};
+  var lang = DEFAULT_LANG;
+  var userName = "";
+  var token = null;
+  var channel = "web";
+  var busy = false;
+  var lastProgress = null;
+  var started = false;
+
+  var $ = function (id) { return document.getElementById(id); };
+  var messages, chat, composer, composerInput, composerSend, langSelect, nameDialog, nameInput, nameButton, typing;
+
+  // --- small helpers ---------------------------------------------------------------
+
+  function storageGet(store, key) {
+    try { return store.getItem(key); } catch (e) { return null; }
+  }
+
+  function storageSet(store, key, value) {
+    try { store.setItem(key, value); } catch (e) { /* private mode: keep it in memory only */ }
+  }
+
+  /** A translated UI string with {placeholders} filled in. */
+  function t(key, args) {
+    var table = strings[lang] || {};
+    var text = Object.prototype.hasOwnProperty.call(table, key) ? table[key]
+      : ((strings[DEFAULT_LANG] || {})[key]);
+    if (text === undefined) { text = key; }
+    if (args) {
+      text = text.replace(/\{(\w+)\}/g, function (whole, name) {
+        if (!Object.prototype.hasOwnProperty.call(args, name)) { return whole; }
+        var value = args[name];
+        // Numbers read the local way (4.000 in Danish, 4,000 in English); ids are passed as strings.
+        return typeof value === "number" ? formatNumber(value) : String(value);
+      });
+    }
+    return text;
+  }
+
+  function formatNumber(value) {
+    try {
+      return value.toLocaleString(lang === "da" ? "da-DK" : "en-GB");
+    } catch (e) {
+      return String(value);
+    }
+  }
+
+  /** The "_one"/"_other" form of a counted string. */
+  function plural(base, count, args) {
+    var all = Object.assign({ count: count }, args || {});
+    return { key: base + (count === 1 ? "_one" : "_other"), args: all };
+  }
+
+  /** Give an element a translated text (or attribute) that follows language switches. */
+  function translate(node, key, args, attribute) {
+    var attr = attribute || "text";
+    var suffix = attr === "text" ? "" : "-" + attr;
+    node.setAttribute("data-i18n" + suffix, key);
+    if (args) {
+      node.setAttribute("data-i18n-args" + suffix, JSON.stringify(args));
+    } else {
+      node.removeAttribute("data-i18n-args" + suffix);
+    }
+    applyOne(node, attr);
+    return node;
+  }
+
+  function applyOne(node, attr) {
+    var suffix = attr === "text" ? "" : "-" + attr;
+    var key = node.getAttribute("data-i18n" + suffix);
+    if (!key) { return; }
+    var rawArgs = node.getAttribute("data-i18n-args" + suffix);
+    var args = null;
+    if (rawArgs) {
+      try { args = JSON.parse(rawArgs); } catch (e) { args = null; }
+    }
+    var text = t(key, args);
+    if (attr === "text") {
+      node.textContent = text;
+    } else {
+      node.setAttribute(attr, text);
+    }
+  }
+
+  var ATTRIBUTES = ["text", "placeholder", "aria-label", "title"];
+
+  function applyStrings() {
+    document.documentElement.lang = lang;
+    document.title = t("page_title");
+    ATTRIBUTES.forEach(function (attr) {
+      var suffix = attr === "text" ? "" : "-" + attr;
+      var nodes = document.querySelectorAll("[data-i18n" + suffix + "]");
+      Array.prototype.forEach.call(nodes, function (node) { applyOne(node, attr); });
+    });
+    renderNameButton();
+    if (lastProgress) { renderProgress(lastProgress); }
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (name) {
+        var value = attrs[name];
+        if (value === null || value === undefined || value === false) { return; }
+        if (name === "class") {
+          node.className = value;
+        } else if (name === "text") {
+          node.textContent = value;
+        } else {
+          node.setAttribute(name, value === true ? "" : String(value));
+        }
+      });
+    }
+    (children || []).forEach(function (child) {
+      if (child) { node.appendChild(typeof child === "string" ? document.createTextNode(child) : child); }
+    });
+    return node;
+  }
+
+  var uid = 0;
+  function nextId(prefix) {
+    uid += 1;
+    return prefix + "-" + uid;
+  }
+
+  /**
+   * Server text, safely: newlines become line breaks, *bold* becomes <strong> and
+   * `code` becomes <code>. Only text nodes are created from the server's words.
+   */
+  function renderRich(parent, text) {
+    var lines = String(text === null || text === undefined ? "" : text).split(/\r?\n/);
+    var pattern = /`([^`\n]+)`|\*(?=\S)([^*\n]*?\S)\*/g;
+    lines.forEach(function (line, index) {
+      if (index > 0) { parent.appendChild(document.createElement("br")); }
+      var last = 0;
+      var match;
+      pattern.lastIndex = 0;
+      while ((match = pattern.exec(line)) !== null) {
+        if (match.index > last) {
+          parent.appendChild(document.createTextNode(line.slice(last, match.index)));
+        }
+        if (match[1] !== undefined) {
+          parent.appendChild(el("code", { text: match[1] }));
+        } else {
+          parent.appendChild(el("strong", { text: match[2] }));
+        }
+        last = pattern.lastIndex;
+      }
+      if (last < line.length) {
+        parent.appendChild(document.createTextNode(line.slice(last)));
+      }
+    });
+    return parent;
+  }
+
+  function scrollToEnd() {
+    chat.scrollTop = chat.scrollHeight;
+  }
+
+  // --- messages ----------------------------------------------------------------------
+
+  function addMessage(who, type, extraClass) {
+    var li = el("li", { "class": "msg " + who + (extraClass ? " " + extraClass : ""), "data-type": type });
+    var sender = el("span", { "class": "visually-hidden" });
+    translate(sender, who === "user" ? "sender_user" : "sender_bot");
+    li.appendChild(sender);
+    var bubble = el("div", { "class": "bubble" });
+    li.appendChild(bubble);
+    messages.appendChild(li);
+    return bubble;
+  }
+
+  function addUserMessage(text) {
+    var bubble = addMessage("user", "user");
+    renderPlain(bubble, text);
+    scrollToEnd();
+    return bubble.parentNode;
+  }
+
+  function renderPlain(parent, text) {
+    String(text).split(/\r?\n/).forEach(function (line, index) {
+      if (index > 0) { parent.appendChild(document.createElement("br")); }
+      parent.appendChild(document.createTextNode(line));
+    });
+  }
+
+  /** A bot message in the error style; ``key`` for the page's own words, ``text`` for the server's. */
+  function addError(text, key, args) {
+    var bubble = addMessage("bot", "error", "error");
+    var label = el("strong", { "class": "msg-label" });
+    translate(label, "error_label");
+    bubble.appendChild(label);
+    var body = el("p", { "class": "msg-text", role: "alert" });
+    if (key) {
+      translate(body, key, args);
+    } else {
+      renderRich(body, text);
+    }
+    bubble.appendChild(body);
+    scrollToEnd();
+  }
+
+  function renderText(reply) {
+    var bubble = addMessage("bot", "text");
+    bubble.appendChild(renderRich(el("p", { "class": "msg-text" }), reply.text));
+  }
+
+  function renderTip(reply) {
+    var bubble = addMessage("bot", "tip", "tip");
+    var label = el("strong", { "class": "msg-label" });
+    translate(label, "tip_label");
+    bubble.appendChild(label);
+    bubble.appendChild(renderRich(el("p", { "class": "msg-text" }), reply.text));
+  }
+
+  function renderActions(reply) {
+    var bubble = addMessage("bot", "actions");
+    var textId = nextId("actions");
+    if (reply.text) {
+      bubble.appendChild(renderRich(el("p", { "class": "msg-text", id: textId }), reply.text));
+    }
+    var group = el("div", { "class": "action-buttons", role: "group", "aria-labelledby": reply.text ? textId : null });
+    (reply.actions || []).forEach(function (action) {
+      var button = el("button", { type: "button", "class": "action", "data-value": action.value, text: action.label });
+      button.addEventListener("click", function () {
+        sendTurn({ command: action.value }, { echo: action.label }).then(function (status) {
+          if (status !== "failed") {
+            button.classList.add("selected");
+            setDisabled(group, true);
+          }
+        });
+      });
+      group.appendChild(button);
+    });
+    bubble.appendChild(group);
+  }
+
+  function exportHref(projectId, format) {
+    var href = "api/projects/" + encodeURIComponent(projectId) + "/export." + format +
+      "?conversation=" + encodeURIComponent(channel);
+    if (token) { href += "&token=" + encodeURIComponent(token); }
+    return href;
+  }
+
+  function renderExport(reply) {
+    var bubble = addMessage("bot", "export", "export");
+    var title = el("p", { "class": "msg-text export-title" });
+    translate(title, "export_title", { project: reply.project });
+    bubble.appendChild(title);
+    var links = el("div", { "class": "export-links" });
+    ["md", "csv"].forEach(function (format) {
+      var link = el("a", {
+        "class": "export-link",
+        "data-format": format,
+        href: exportHref(reply.project_id, format),
+        download: true
+      });
+      translate(link, format === "md" ? "export_md" : "export_csv");
+      links.appendChild(link);
+    });
+    bubble.appendChild(links);
+    if (reply.markdown) {
+      var details = el("details", { "class": "export-preview" });
+      var summary = el("summary");
+      translate(summary, "export_preview");
+      details.appendChild(summary);
+      details.appendChild(el("pre", { text: reply.markdown }));
+      bubble.appendChild(details);
+    }
+  }
+
+  // --- progress ----------------------------------------------------------------------
+
+  function renderProgress(p) {
+    lastProgress = p;
+    var box = $("progress");
+    box.setAttribute("data-state", "active");
+    box.setAttribute("data-project-id", String(p.project_id));
+    translate($("progress-project"), "progress_project", { id: String(p.project_id), project: p.project });
+    translate($("progress-guide"), "progress_guide", { guide: p.guide });
+    translate($("progress-section"), "progress_section", {
+      number: p.section_number, total: p.sections, section: p.section
+    });
+    var answered = plural("progress_answered", Number(p.answered) || 0);
+    translate($("progress-answered"), answered.key, answered.args);
+    var total = Math.max(1, Number(p.sections) || 1);
+    var number = Math.min(total, Math.max(0, Number(p.section_number) || 0));
+    var bar = $("progress-bar");
+    bar.setAttribute("aria-valuemax", String(total));
+    bar.setAttribute("aria-valuenow", String(number));
+    bar.setAttribute("aria-valuetext", t("progress_section", { number: number, total: total, section: p.section }));
+    $("progress-fill").style.width = (100 * number / total) + "%";
+  }
+
+  // --- questions ---------------------------------------------------------------------
+
+  function setDisabled(container, disabled) {
+    Array.prototype.forEach.call(container.querySelectorAll("button, input, textarea, select"), function (node) {
+      node.disabled = disabled;
+    });
+  }
+
+  function deactivate(question) {
+    question.classList.add("inactive");
+    question.setAttribute("data-active", "false");
+    setDisabled(question, true);
+  }
+
+  function deactivateAllQuestions(except) {
+    Array.prototype.forEach.call(messages.querySelectorAll(".question[data-active='true']"), function (q) {
+      if (q !== except) { deactivate(q); }
+    });
+  }
+
+  function showFieldError(question, key, args) {
+    var error = question.querySelector(".field-error");
+    if (!key) {
+      error.hidden = true;
+      error.removeAttribute("data-i18n");
+      error.textContent = "";
+      return;
+    }
+    translate(error, key, args);
+    error.hidden = false;
+  }
+
+  function formatDate(iso) {
+    var match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+    if (!match) { return iso; }
+    var date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+    try {
+      return date.toLocaleDateString(lang === "da" ? "da-DK" : "en-GB", { day: "numeric", month: "long", year: "numeric" });
+    } catch (e) {
+      return iso;
+    }
+  }
+
+  function listLines(text) {
+    return text.split(/\r?\n/).map(function (line) { return line.trim(); }).filter(Boolean);
+  }
+
+  function choiceMatches(kind, choice, current) {
+    if (current === null || current === undefined) { return false; }
+    if (kind === "confirm") { return String(current) === choice.value; }
+    if (Array.isArray(current)) { return current.indexOf(choice.value) !== -1; }
+    return String(current) === choice.value;
+  }
+
+  function renderQuestion(q) {
+    var bubble = addMessage("bot", "question", "has-question");
+    var kind = q.kind;
+    var hasCurrent = q.current !== null && q.current !== undefined &&
+      !(Array.isArray(q.current) && q.current.length === 0 && kind !== "checklist");
+    var box = el("form", {
+      "class": "question",
+      "data-step": q.step,
+      "data-kind": kind,
+      "data-project-id": q.project_id,
+      "data-required": q.required === false ? "false" : "true",
+      "data-min-items": q.min_items || null,
+      "data-max-items": q.max_items || null,
+      "data-active": "true",
+      novalidate: true
+    });
+    var textId = nextId("q");
+    var helpId = nextId("qh");
+    var errorId = nextId("qe");
+
+    var head = el("div", { "class": "question-head" });
+    head.appendChild(renderRich(el("p", { "class": "question-text", id: textId }), q.text));
+    if (q.required === false) {
+      head.appendChild(translate(el("span", { "class": "badge" }), "question_optional"));
+    }
+    box.appendChild(head);
+    if (q.help) {
+      box.appendChild(renderRich(el("p", { "class": "question-help", id: helpId }), q.help));
+    }
+    if (hasCurrent) {
+      box.appendChild(translate(el("p", { "class": "question-current" }), "question_current"));
+    }
+    var describedBy = (q.help ? helpId + " " : "") + errorId;
+
+    var send = function (value, echo) {
+      return sendTurn(
+        { answer: { step: q.step, value: value }, project_id: q.project_id },
+        { echo: echo, question: box }
+      );
+    };
+
+    var controls = el("div", { "class": "question-controls" });
+    var submit = null;
+    var firstControl = null;
+
+    if (kind === "single_choice" || kind === "confirm") {
+      var group = el("div", { "class": "choices", role: "group", "aria-labelledby": textId });
+      (q.choices || []).forEach(function (choice) {
+        var button = el("button", {
+          type: "button",
+          "class": "choice" + (choiceMatches(kind, choice, q.current) ? " current" : ""),
+          "data-value": choice.value,
+          "aria-describedby": describedBy,
+          text: choice.label
+        });
+        button.addEventListener("click", function () {
+          var value = choice.value;
+          if (kind === "confirm") { value = choice.value === "true"; }
+          send(value, choice.label).then(function (status) {
+            if (status === "ok") { button.classList.add("selected"); }
+          });
+        });
+        if (!firstControl) { firstControl = button; }
+        group.appendChild(button);
+      });
+      controls.appendChild(group);
+    } else if (kind === "multi_choice" || kind === "checklist") {
+      var fieldset = el("fieldset", { "class": "checks", "aria-describedby": describedBy });
+      fieldset.appendChild(renderRich(el("legend", { "class": "visually-hidden" }), q.text));
+      var hint = el("p", { "class": "field-hint" });
+      translate(hint, kind === "checklist" ? "checklist_hint" : "multi_hint");
+      fieldset.appendChild(hint);
+      (q.choices || []).forEach(function (choice) {
+        var id = nextId("c");
+        var input = el("input", {
+          type: "checkbox", id: id, name: q.step, value: choice.value,
+          "class": "check", "data-value": choice.value
+        });
+        input.checked = choiceMatches(kind, choice, q.current);
+        if (!firstControl) { firstControl = input; }
+        fieldset.appendChild(el("div", { "class": "check-row" }, [
+          input,
+          el("label", { "for": id, text: choice.label })
+        ]));
+      });
+      controls.appendChild(fieldset);
+      submit = function () {
+        var checked = Array.prototype.filter.call(fieldset.querySelectorAll("input[type=checkbox]"), function (i) {
+          return i.checked;
+        });
+        var values = checked.map(function (i) { return i.value; });
+        if (kind === "multi_choice" && values.length === 0) {
+          showFieldError(box, "multi_needs_one");
+          return;
+        }
+        var labels = checked.map(function (i) { return i.nextSibling.textContent; });
+        send(values, labels.length ? labels.join("\n") : { key: "user_answer_nothing" });
+      };
+    } else if (kind === "text" || kind === "list") {
+      var areaId = nextId("a");
+      var area = el("textarea", {
+        id: areaId,
+        "class": "answer-text",
+        rows: kind === "list" ? 5 : 4,
+        "aria-labelledby": textId,
+        "aria-describedby": describedBy + " " + areaId + "-meta"
+      });
+      if (hasCurrent) {
+        area.value = Array.isArray(q.current) ? q.current.join("\n") : String(q.current);
+      }
+      firstControl = area;
+      controls.appendChild(area);
+      var meta = el("p", { "class": "field-meta", id: areaId + "-meta" });
+      var counter = el("span", { "class": "counter" });
+      if (kind === "list") {
+        var listHint = el("span", { "class": "field-hint" });
+        translate(listHint, "list_hint");
+        meta.appendChild(listHint);
+        if (q.min_items) {
+          meta.appendChild(document.createTextNode(" "));
+          meta.appendChild(translate(el("span", { "class": "field-hint" }), "list_min", { min: q.min_items }));
+        }
+        if (q.max_items) {
+          meta.appendChild(document.createTextNode(" "));
+          meta.appendChild(translate(el("span", { "class": "field-hint" }), "list_max", { max: q.max_items }));
+        }
+      }
+      meta.appendChild(counter);
+      controls.appendChild(meta);
+      var updateCounter = function () {
+        if (kind === "list") {
+          var count = listLines(area.value).length;
+          var form = plural("list_count", count);
+          translate(counter, form.key, form.args);
+          counter.classList.toggle("over", Boolean(q.max_items && count > q.max_items));
+        } else {
+          translate(counter, "text_counter", { count: area.value.length, max: MAX_TEXT });
+          counter.classList.toggle("over", area.value.length > MAX_TEXT);
+        }
+      };
+      area.addEventListener("input", function () {
+        updateCounter();
+        if (!box.querySelector(".field-error").hidden) { showFieldError(box, null); }
+      });
+      area.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+          event.preventDefault();
+          submit();
+        }
+      });
+      updateCounter();
+      submit = function () {
+        if (kind === "text") {
+          var value = area.value.trim();
+          if (!value) { showFieldError(box, "text_empty"); area.focus(); return; }
+          if (value.length > MAX_TEXT) {
+            showFieldError(box, "text_too_long", { count: value.length, max: MAX_TEXT });
+            area.focus();
+            return;
+          }
+          send(value, value);
+        } else {
+          var lines = listLines(area.value);
+          if (!lines.length) { showFieldError(box, "text_empty"); area.focus(); return; }
+          if (q.min_items && lines.length < q.min_items) {
+            showFieldError(box, "list_too_few", { min: q.min_items }); area.focus(); return;
+          }
+          if (q.max_items && lines.length > q.max_items) {
+            showFieldError(box, "list_too_many", { max: q.max_items }); area.focus(); return;
+          }
+          var tooLong = lines.filter(function (line) { return line.length > MAX_TEXT; })[0];
+          if (tooLong) {
+            showFieldError(box, "text_too_long", { count: tooLong.length, max: MAX_TEXT }); area.focus(); return;
+          }
+          send(lines, lines.map(function (line) { return "• " + line; }).join("\n"));
+        }
+      };
+    } else if (kind === "date") {
+      var dateId = nextId("d");
+      var label = el("label", { "for": dateId, "class": "field-label" });
+      translate(label, "date_label");
+      var input = el("input", {
+        type: "date", id: dateId, "class": "answer-date", "aria-describedby": describedBy
+      });
+      if (typeof q.current === "string" && /^\d{4}-\d{2}-\d{2}/.test(q.current)) {
+        input.value = q.current.slice(0, 10);
+      }
+      firstControl = input;
+      controls.appendChild(el("div", { "class": "date-row" }, [label, input]));
+      submit = function () {
+        var value = input.value;
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) { showFieldError(box, "date_empty"); input.focus(); return; }
+        send(value, formatDate(value));
+      };
+    } else {
+      // A kind this page does not know yet: a plain text field still answers it.
+      var fallback = el("textarea", { "class": "answer-text", rows: 3, "aria-labelledby": textId });
+      firstControl = fallback;
+      controls.appendChild(fallback);
+      submit = function () {
+        var value = fallback.value.trim();
+        if (!value) { showFieldError(box, "text_empty"); return; }
+        sendTurn({ text: value }, { echo: value, question: box });
+      };
+    }
+
+    box.appendChild(controls);
+    box.appendChild(el("p", { "class": "field-error", id: errorId, role: "alert", hidden: true }));
+
+    var buttons = el("div", { "class": "question-buttons" });
+    if (submit) {
+      buttons.appendChild(translate(el("button", { type: "submit", "class": "primary submit-answer" }), "answer_submit"));
+    }
+    if (q.required === false) {
+      var skip = el("button", { type: "button", "class": "secondary skip-step" });
+      translate(skip, "answer_skip");
+      skip.addEventListener("click", function () {
+        sendTurn(
+          { answer: { step: q.step, value: null, skip: true }, project_id: q.project_id },
+          { echo: { key: "user_answer_skipped" }, question: box }
+        );
+      });
+      buttons.appendChild(skip);
+    }
+    if (buttons.childNodes.length) { box.appendChild(buttons); }
+
+    box.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (submit && box.getAttribute("data-active") === "true" && !busy) {
+        showFieldError(box, null);
+        submit();
+      }
+    });
+
+    bubble.appendChild(box);
+    deactivateAllQuestions(box);
+    return { box: box, focus: firstControl };
+  }
+
+  // --- talking to the server -----------------------------------------------------------
+
+  function apiHeaders() {
+    var headers = { "Content-Type": "application/json", "Accept": "application/json" };
+    if (token) { headers.Authorization = "Bearer " + token; }
+    return headers;
+  }
+
+  function setBusy(value) {
+    busy = value;
+    messages.setAttribute("data-busy", value ? "true" : "false");
+    typing.hidden = !value;
+    composerSend.disabled = value;
+    Array.prototype.forEach.call(document.querySelectorAll("#command-bar button"), function (b) { b.disabled = value; });
+    if (value) { scrollToEnd(); }
+  }
+
+  function finishTurn() {
+    messages.setAttribute("data-turns", String(Number(messages.getAttribute("data-turns") || 0) + 1));
+    setBusy(false);
+    scrollToEnd();
+  }
+
+  function renderReplies(replies) {
+    var newQuestion = null;
+    replies.forEach(function (reply) {
+      switch (reply && reply.type) {
+        case "text": renderText(reply); break;
+        case "tip": renderTip(reply); break;
+        case "progress": renderProgress(reply); break;
+        case "question": newQuestion = renderQuestion(reply); break;
+        case "actions": renderActions(reply); break;
+        case "export": renderExport(reply); break;
+        default:
+          if (reply && typeof reply.text === "string") { renderText(reply); }
+      }
+    });
+    return newQuestion;
+  }
+
+  /** Carry what the person entered in a refused widget over to the question asked again. */
+  function copyEntries(from, to) {
+    var source = from.querySelectorAll("textarea, input");
+    var target = to.querySelectorAll("textarea, input");
+    if (source.length !== target.length) { return; }
+    Array.prototype.forEach.call(source, function (node, index) {
+      if (node.type === "checkbox") {
+        target[index].checked = node.checked;
+      } else {
+        target[index].value = node.value;
+        target[index].dispatchEvent(new Event("input"));
+      }
+    });
+  }
+
+  /**
+   * Send one turn. ``options.echo`` is shown as the user's message (a string, or
+   * {key} for a UI string); ``options.question`` is the question widget it answers.
+   * Resolves to "ok", "rejected" (the server re-asked the same question, so the
+   * answer was refused) or "failed" (HTTP or network error).
+   */
+  function sendTurn(payload, options) {
+    options = options || {};
+    if (busy) { return Promise.resolve("failed"); }
+    var question = options.question || null;
+    var body = Object.assign({ conversation: channel, user: userName || t("name_default"), lang: lang }, payload);
+    setBusy(true);
+    if (question) { setDisabled(question, true); }
+    var echoNode = null;
+    if (options.echo !== undefined && options.echo !== null) {
+      if (typeof options.echo === "object") {
+        echoNode = addUserMessage("");
+        translate(echoNode.querySelector(".bubble"), options.echo.key);
+      } else {
+        echoNode = addUserMessage(options.echo);
+      }
+    }
+    var focusedComposer = document.activeElement === composerInput;
+
+    var failed = function () {
+      if (echoNode) { echoNode.classList.add("failed"); }
+      if (question && question.getAttribute("data-active") === "true") { setDisabled(question, false); }
+      finishTurn();
+      return "failed";
+    };
+
+    return fetch("api/turn", {
+      method: "POST",
+      headers: apiHeaders(),
+      body: JSON.stringify(body),
+      credentials: "same-origin"
+    }).then(function (response) {
+      return response.text().then(function (raw) {
+        var data = null;
+        try { data = raw ? JSON.parse(raw) : null; } catch (e) { data = null; }
+        if (response.status === 401) {
+          addError(null, "error_unauthorized");
+          return failed();
+        }
+        if (!response.ok || !data || !Array.isArray(data.replies)) {
+          if (data && typeof data.error === "string" && data.error) {
+            addError(data.error);
+          } else if (response.status === 413) {
+            addError(null, "error_too_large");
+          } else {
+            addError(null, "error_server", { status: response.status });
+          }
+          return failed();
+        }
+        var before = messages.children.length;
+        var asked = renderReplies(data.replies);
+        var answering = payload.text !== undefined || (payload.answer && !payload.answer.skip);
+        var rejected = Boolean(answering && asked && question &&
+          asked.box.getAttribute("data-step") === question.getAttribute("data-step") &&
+          asked.box.getAttribute("data-project-id") === question.getAttribute("data-project-id"));
+        if (rejected) {
+          // The words before the question say why the answer was refused: style them as a warning.
+          var fresh = Array.prototype.slice.call(messages.children, before);
+          for (var i = 0; i < fresh.length && fresh[i].getAttribute("data-type") !== "question"; i += 1) {
+            if (fresh[i].getAttribute("data-type") === "text") { fresh[i].classList.add("rejected"); }
+          }
+          if (payload.answer) { copyEntries(question, asked.box); }
+        }
+        if (!asked && (payload.answer || payload.text !== undefined) && question) {
+          deactivate(question);
+        } else if (!asked && payload.text !== undefined) {
+          // A typed answer that led nowhere new (e.g. the guide finished): the open question is done.
+          deactivateAllQuestions(null);
+        }
+        finishTurn();
+        if (asked && asked.focus && !focusedComposer && !options.silent) {
+          asked.focus.focus({ preventScroll: true });
+          scrollToEnd();
+        }
+        return rejected ? "rejected" : "ok";
+      });
+    }, function () {
+      addError(null, "error_network");
+      return failed();
+    });
+  }
+
+  // --- composer and command bar ------------------------------------------------------
+
+  function autoGrow() {
+    composerInput.style.height = "auto";
+    composerInput.style.height = Math.min(composerInput.scrollHeight, 200) + "px";
+  }
+
+  function onComposerSubmit(event) {
+    event.preventDefault();
+    if (busy) { return; }
+    var raw = composerInput.value;
+    var typed = raw.trim();
+    if (!typed) { return; }
+    var payload;
+    if (typed.charAt(0) === "/") {
+      var command = typed.replace(/^\/outreach(\s+|$)/i, "").replace(/^\//, "").trim();
+      payload = { command: command || "help" };
+    } else {
+      payload = { text: typed };
+    }
+    var active = messages.querySelector(".question[data-active='true']");
+    sendTurn(payload, { echo: typed, question: payload.text !== undefined ? active : null }).then(function (status) {
+      // A refused answer (the same question comes back) stays in the box to be fixed.
+      if (status === "ok" && composerInput.value === raw) {
+        composerInput.value = "";
+        autoGrow();
+      }
+    });
+  }
+
+  function onCommandClick(event) {
+    var button = event.target.closest("button[data-command]");
+    if (!button || busy) { return; }
+    sendTurn({ command: button.getAttribute("data-command") }, { echo: button.textContent });
+  }
+
+  // --- name and language ---------------------------------------------------------------
+
+  function renderNameButton() {
+    if (!nameButton) { return; }
+    translate(nameButton, "name_button", { name: userName || t("name_default") });
+    translate(nameButton, "name_button_title", null, "title");
+  }
+
+  function askName() {
+    nameInput.value = userName;
+    translate(nameInput, "name_placeholder", null, "placeholder");
+    if (typeof nameDialog.showModal === "function") {
+      nameDialog.showModal();
+    } else {
+      nameDialog.setAttribute("open", "");
+    }
+    nameInput.focus();
+  }
+
+  function onNameChosen() {
+    var chosen = nameInput.value.replace(/\s+/g, " ").trim();
+    userName = chosen || userName || t("name_default");
+    storageSet(localStorage, STORE_NAME, userName);
+    renderNameButton();
+    if (nameDialog.open && typeof nameDialog.close === "function") { nameDialog.close(); }
+    nameDialog.removeAttribute("open");
+    begin();
+  }
+
+  function onLanguageChange() {
+    var chosen = langSelect.value;
+    if (!strings[chosen]) { return; }
+    lang = chosen;
+    storageSet(localStorage, STORE_LANG, lang);
+    applyStrings();
+  }
+
+  // --- start -----------------------------------------------------------------------------
+
+  function begin() {
+    if (started) { return; }
+    started = true;
+    composerInput.focus();
+    // Show where this conversation stands: its projects (or the guides, when there are
+    // none), then the open question of the current project so the team can carry on.
+    sendTurn({ command: "projects" }, { silent: true }).then(function (status) {
+      var hasProjects = status === "ok" && !messages.querySelector(".msg.bot[data-type='actions']");
+      if (hasProjects) {
+        sendTurn({ command: "status" }, { silent: true });
+      }
+    });
+  }
+
+  function readLocation() {
+    var params = new URLSearchParams(window.location.search);
+    var named = (params.get("channel") || "").trim();
+    channel = named || "web";
+    var fromUrl = params.get("token");
+    if (fromUrl) {
+      token = fromUrl;
+      storageSet(sessionStorage, STORE_TOKEN, token);
+      // Keep the token out of the address bar (and so out of bookmarks and screenshots).
+      params.delete("token");
+      var query = params.toString();
+      try {
+        window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+      } catch (e) { /* not fatal */ }
+    } else {
+      token = storageGet(sessionStorage, STORE_TOKEN);
+    }
+  }
+
+  function init() {
+    messages = $("messages");
+    chat = $("chat");
+    composer = $("composer");
+    composerInput = $("composer-input");
+    composerSend = $("composer-send");
+    langSelect = $("lang");
+    nameDialog = $("name-dialog");
+    nameInput = $("name-input");
+    nameButton = $("name-button");
+    typing = $("typing");
+
+    readLocation();
+
+    var stringHeaders = token ? { Authorization: "Bearer " + token } : {};
+    fetch("static/ui-strings.json", { cache: "no-cache", headers: stringHeaders }).then(function (response) {
+      if (!response.ok) { throw new Error("ui-strings " + response.status); }
+      return response.json();
+    }).then(function (loaded) {
+      strings = loaded;
+      var stored = storageGet(localStorage, STORE_LANG);
+      lang = stored && strings[stored] ? stored : DEFAULT_LANG;
+      langSelect.value = lang;
+      userName = (storageGet(localStorage, STORE_NAME) || "").trim();
+      applyStrings();
+      $("app").hidden = false;
+
+      composer.addEventListener("submit", onComposerSubmit);
+      composerInput.addEventListener("input", autoGrow);
+      composerInput.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+          event.preventDefault();
+          composer.requestSubmit ? composer.requestSubmit() : onComposerSubmit(event);
+        }
+      });
+      $("command-bar").addEventListener("click", onCommandClick);
+      langSelect.addEventListener("change", onLanguageChange);
+      nameButton.addEventListener("click", askName);
+      $("name-form").addEventListener("submit", function (event) {
+        event.preventDefault();
+        onNameChosen();
+      });
+      nameDialog.addEventListener("cancel", function (event) {
+        event.preventDefault();
+        onNameChosen();
+      });
+
+      if (userName) {
+        begin();
+      } else {
+        askName();
+      }
+    }).catch(function () {
+      $("load-failed").hidden = false;
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+}());
