@@ -152,7 +152,7 @@ class Coach:
             return [TextReply(ctx.t("name-too-long", limit=MAX_NAME))]
         state = engine.start(guide)
         project = await ctx.repo.create_project(
-            ctx.conversation, name, guide.id, guide.version, ctx.turn.user, state.position()
+            ctx.conversation, name, guide.id, guide.version, ctx.turn.user, state.position(), self.clock()
         )
         await ctx.repo.audit(project.id, ctx.turn.user, "start", guide=guide.id, name=name)
         return [

@@ -126,6 +126,7 @@ class WorkspaceRepo:
         guide_version: int,
         owner: str,
         position: dict[str, Any],
+        now: datetime,
     ) -> Project:
         project = Project(
             workspace_id=self.workspace_id,
@@ -135,7 +136,9 @@ class WorkspaceRepo:
             guide_version=guide_version,
             owner=owner,
             position=position,
-            focused_at=utcnow(),
+            created_at=now,
+            updated_at=now,
+            focused_at=now,
         )
         self.session.add(project)
         await self.session.flush()

@@ -1,0 +1,80 @@
+"""Several projects in one channel: list, switch, rename; and answers that are refused."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from bot.replies import QuestionReply, Reply, TextReply
+from tests.conftest import Clock, Team
+
+
+def said(replies: list[Reply]) -> str:
+    return "\n".join(r.text for r in replies if isinstance(r, TextReply))
+
+
+def asked(replies: list[Reply]) -> str:
+    return [r for r in replies if isinstance(r, QuestionReply)][-1].step
+
+
+async def test_projects_in_one_channel_keep_their_own_answers(team: Team, clock: Clock) -> None:
+    await team.command("start kommer-forbi Fitness Nord")
+    await team.say("ja")
+    clock.now += timedelta(minutes=5)
+    await team.command("start vejviseren Landsbyen")
+    listing = said(await team.command("projects"))
+    assert "▶ #2 Landsbyen" in listing and "• #1 Fitness Nord" in listing
+    clock.now += timedelta(minutes=5)
+    replies = await team.command("switch fitness nord")
+    assert "Skiftet til projektet *Fitness Nord*" in said(replies)
+    assert asked(replies) == "target_group"
+    assert "hedder nu *Fitness Syd*" in said(await team.command("rename  Fitness   Syd "))
+    assert "▶ #1 Fitness Syd" in said(await team.command("projects"))
+    clock.now += timedelta(minutes=5)
+    replies = await team.command("switch 2")
+    assert asked(replies) == "town"
+
+
+async def test_rename_needs_a_name_and_names_are_bounded(team: Team) -> None:
+    await team.command("start kommer-forbi A")
+    assert "Skriv det nye navn" in said(await team.command("rename"))
+    assert "højst 200 tegn" in said(await team.command("rename " + "x" * 201))
+    assert "hedder nu *B*" in said(await team.command("rename B"))
+
+
+async def test_an_empty_answer_to_a_required_question_is_asked_again(team: Team) -> None:
+    await team.command("start kommer-forbi A")
+    await team.say("ja")
+    replies = await team.say("   ")
+    assert "Svaret er tomt" in said(replies) and asked(replies) == "target_group"
+
+
+async def test_a_date_that_does_not_parse_gets_an_example(team: Team) -> None:
+    await team.command("start kommer-forbi A")
+    for answer in ("ja", "Unge", "ja", "Fitness", "Jens", "1", "ja"):
+        replies = await team.say(answer)
+    assert asked(replies) == "meeting_date"
+    replies = await team.say("på tirsdag engang")
+    assert "fx sådan: 24.12.2026" in said(replies) and asked(replies) == "meeting_date"
+
+
+async def test_english_speakers_get_english(team: Team) -> None:
+    team.lang = "en"
+    replies = await team.command("start kommer-forbi A")
+    assert "has started with the guide" in said(replies)
+    question = [r for r in replies if isinstance(r, QuestionReply)][-1]
+    assert question.choices[0].label == "Yes" and question.text.startswith(("Do", "Have", "Is", "Are"))
+
+
+def test_db_upgrade_command_migrates_an_empty_database(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "db", "upgrade"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"OUTREACH_COACH_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0 and "newest schema" in result.stdout
+    assert (tmp_path / "outreach-coach.sqlite3").exists()
