@@ -92,6 +92,7 @@ class WorkspaceRepo:
         return select(Project).where(Project.workspace_id == self.workspace_id)
 
     async def projects(self, conversation_id: int | None = None) -> Sequence[Project]:
+        """Most recently touched first, so the first is the conversation's current one."""
         query = self._projects().order_by(Project.focused_at.desc(), Project.id.desc())
         if conversation_id is not None:
             query = query.where(Project.conversation_id == conversation_id)
@@ -105,8 +106,14 @@ class WorkspaceRepo:
         return found
 
     async def focused_project(self, conversation_id: int) -> Project | None:
-        projects = await self.projects(conversation_id)
-        return projects[0] if projects else None
+        """The conversation's current project: the one touched last."""
+        query = (
+            self._projects()
+            .where(Project.conversation_id == conversation_id)
+            .order_by(Project.focused_at.desc(), Project.id.desc())
+            .limit(1)
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
 
     async def find_project(self, conversation_id: int, reference: str) -> Project | None:
         """A project of this conversation by number or (case-insensitive) name."""
@@ -161,7 +168,10 @@ class WorkspaceRepo:
         return {a.step_id: a for a in (await self.session.execute(query)).scalars()}
 
     async def save_answer(self, project: Project, step_id: str, value: Any, author: str) -> None:
-        existing = (await self.answers(project.id)).get(step_id)
+        query = select(Answer).where(
+            Answer.workspace_id == self.workspace_id, Answer.project_id == project.id, Answer.step_id == step_id
+        )
+        existing = (await self.session.execute(query)).scalar_one_or_none()
         if existing is None:
             self.session.add(
                 Answer(
