@@ -78,3 +78,50 @@ def test_db_upgrade_command_migrates_an_empty_database(tmp_path: Path) -> None:
     )
     assert result.returncode == 0 and "newest schema" in result.stdout
     assert (tmp_path / "outreach-coach.sqlite3").exists()
+
+
+async def test_finish_closes_a_project_early_and_it_then_takes_no_answers(team: Team) -> None:
+    await team.command("start kommer-forbi A")
+    await team.say("ja")
+    assert "er afsluttet. Godt arbejde" in said(await team.command("finish"))
+    replies = await team.say("Unge")
+    assert "Projektet er afsluttet" in said(replies)
+    assert "er afsluttet" in said(await team.command("status"))
+    answers = said(await team.command("answers"))
+    assert "Ja" in answers  # what was answered is still there
+
+
+async def test_confirming_the_visit_opens_a_debrief_with_the_guides_questions(team: Team) -> None:
+    from storage.repository import WorkspaceRepo, find_workspace
+
+    await team.command("start kommer-forbi A")
+    for answer in (
+        "ja",
+        "Unge",
+        "ja",
+        "Fitness",
+        "Jens",
+        "1",
+        "ja",
+        "10.12.2026",
+        "Lære dem at kende",
+        "ja",
+        "Adfærd?\nMotivation?\nKanaler?",
+        "ja",
+        "ja",
+        "Mere samarbejde",
+        "Mette\nAli",
+        "alle",
+        "1,2",
+    ):
+        replies = await team.say(answer)
+    assert asked(replies) == "visited"
+    replies = await team.say("ja")
+    debrief = said(replies)
+    assert "Tid til debriefing" in debrief and "\n1. " in debrief
+    async with team.coach.db.session() as session:
+        repo = WorkspaceRepo(session, await find_workspace(session, "web", "local"))
+        [project] = await repo.projects()
+        threads = [n for n in await repo.nudges(project.id) if n.kind == "debrief-thread"]
+    assert len(threads) == 1 and threads[0].status == "pending"
+    assert len(threads[0].payload["questions"]) >= 3
