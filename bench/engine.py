@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -73,14 +74,12 @@ async def bench_database(name: str, db: Database, seconds: float) -> None:
     commits = 0
     started = time.perf_counter()
     while time.perf_counter() - started < seconds:
-        await coach.handle(Turn(**{**base.__dict__, "command": f"start {path.guide}"}))
+        await coach.handle(replace(base, command=f"start {path.guide}"))
         for _, value in path.moves:
-            command = "skip" if value is SKIP else None
-            turn = (
-                Turn(**{**base.__dict__, "command": command})
-                if command
-                else Turn(**{**base.__dict__, "text": "\n".join(value) if isinstance(value, list) else str(value)})
-            )
+            if value is SKIP:
+                turn = replace(base, command="skip")
+            else:
+                turn = replace(base, text="\n".join(value) if isinstance(value, list) else str(value))
             await coach.handle(turn)
             commits += 1
             if time.perf_counter() - started >= seconds:

@@ -123,7 +123,7 @@ class Coach:
             case "status":
                 return await self._status(ctx, project)
             case "answers":
-                state = await self._state(ctx, project)
+                state = await self._state(ctx.repo, project)
                 return ctx.present.answers(project, self.guides[project.guide_id], state)
             case "back":
                 return await self._event(ctx, project, engine.Back())
@@ -168,7 +168,7 @@ class Coach:
 
     async def _status(self, ctx: _Context, project: Project) -> list[Reply]:
         guide = self.guides[project.guide_id]
-        return ctx.present.where(project, guide, await self._state(ctx, project), entering=False)
+        return ctx.present.where(project, guide, await self._state(ctx.repo, project), entering=False)
 
     async def _switch(self, ctx: _Context, reference: str) -> list[Reply]:
         if not reference.strip():
@@ -208,7 +208,7 @@ class Coach:
     async def _edit(self, ctx: _Context, project: Project, args: str) -> list[Reply]:
         guide = self.guides[project.guide_id]
         reference, _, value = args.strip().partition(" ")
-        state = await self._state(ctx, project)
+        state = await self._state(ctx.repo, project)
         step_id = ctx.present.step_id(guide, state, reference)
         if step_id is None:
             return [TextReply(ctx.t("edit-which")), *ctx.present.answers(project, guide, state)]
@@ -224,14 +224,14 @@ class Coach:
 
     async def logbook(self, repo: WorkspaceRepo, project: Project, lang: str) -> Logbook:
         guide = self.guides[project.guide_id]
-        state = await self._state_of(repo, project)
+        state = await self._state(repo, project)
         return Logbook(project, guide, state, await repo.history(project.id), lang)
 
     # --- the state machine -------------------------------------------------------------
 
     async def _event(self, ctx: _Context, project: Project, event: engine.Event) -> list[Reply]:
         guide = self.guides[project.guide_id]
-        state = await self._state(ctx, project)
+        state = await self._state(ctx.repo, project)
         new, effects = engine.advance(guide, state, event)
         rejected = next((e for e in effects if isinstance(e, engine.Rejected)), None)
         if rejected is not None:
@@ -268,6 +268,11 @@ class Coach:
         replies: list[Reply] = []
         user, repo = ctx.turn.user, ctx.repo
         tz = ZoneInfo(repo.workspace.timezone)
+        # Claim the project row first: a concurrent writer then waits here and fails with
+        # StaleDataError (and is replayed) before it can write an answer of its own.
+        project.position = new.position()
+        project.focused_at = self.clock()
+        await repo.session.flush()
         for effect in effects:
             match effect:
                 case engine.SaveAnswer(step=step, value=value):
@@ -307,9 +312,7 @@ class Coach:
                     project.finished = True
                     await repo.audit(project.id, user, "finish", complete=complete)
                     replies.append(TextReply(ctx.t("finished", project=project.name)))
-        project.position = new.position()
-        project.focused_at = self.clock()
-        await repo.session.flush()  # raises StaleDataError if someone else got there first
+        await repo.session.flush()
         return replies
 
     # --- helpers -------------------------------------------------------------------------
@@ -322,11 +325,8 @@ class Coach:
             return project
         return await ctx.repo.focused_project(ctx.conversation.id)
 
-    async def _state(self, ctx: _Context, project: Project) -> FlowState:
-        return await self._state_of(ctx.repo, project)
-
     @staticmethod
-    async def _state_of(repo: WorkspaceRepo, project: Project) -> FlowState:
+    async def _state(repo: WorkspaceRepo, project: Project) -> FlowState:
         answers = {step: row.value for step, row in (await repo.answers(project.id)).items()}
         return FlowState.from_position(project.position, answers)
 

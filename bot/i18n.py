@@ -33,9 +33,6 @@ class Messages:
             raise ValueError(f"message '{key}' in {self.lang}: {errors}")
         return text
 
-    def has(self, key: str) -> bool:
-        return self._bundle.has_message(key)
-
 
 @cache
 def _bundle(lang: str) -> FluentBundle:

@@ -13,14 +13,12 @@ from __future__ import annotations
 from datetime import timedelta
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-
-LANGUAGES = ("da", "en")
 
 
 class _Strict(BaseModel):
@@ -195,6 +193,3 @@ class Guide(_Strict):
     @cached_property
     def _index(self) -> dict[str, tuple[Section, Step]]:
         return {st.id: (sec, st) for sec in self.sections for st in sec.steps}
-
-
-Lang = Literal["da", "en"]

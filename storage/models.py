@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
@@ -89,10 +89,6 @@ class Project(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     focused_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    answers: Mapped[list[Answer]] = relationship(
-        back_populates="project", cascade="all, delete-orphan", passive_deletes=True, lazy="raise"
-    )
-
     __mapper_args__ = {"version_id_col": version}
 
 
@@ -109,8 +105,6 @@ class Answer(Base):
     value: Mapped[Any]
     author: Mapped[str] = mapped_column(String(255))
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    project: Mapped[Project] = relationship(back_populates="answers")
 
 
 class AnswerHistory(Base):

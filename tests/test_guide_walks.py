@@ -6,12 +6,14 @@ walked without anyone listing it here.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.replies import QuestionReply, Reply, TextReply
+from flows.engine import holds
 from flows.loader import load_guides
 from flows.model import PromptKind
 from storage.repository import WorkspaceRepo, find_workspace
@@ -19,6 +21,7 @@ from tests.conftest import Team
 from tests.guide_paths import SKIP, Path, covering_paths
 
 GUIDES = load_guides()
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 PATHS = [path for guide in GUIDES.values() for path in covering_paths(guide)]
 
 
@@ -60,24 +63,26 @@ async def test_a_team_walks_the_guide_to_its_end(team: Team, path: Path) -> None
         saved = {step: row.value for step, row in (await repo.answers(project.id)).items()}
         assert saved == path.answers
         nudges = {n.dedupe_key.split(":", 1)[1]: n for n in await repo.nudges(project.id)}
-    expected = _expected_nudges(path)
-    assert {k for k, n in nudges.items() if n.status == "pending" and n.kind != "debrief-thread"} == expected
-    for key in expected:
-        assert nudges[key].due_at > team.coach.clock() - timedelta(days=30)
+    expected = _expected_nudges(path, team.coach.clock())
+    pending = {k: n.due_at for k, n in nudges.items() if n.status == "pending" and n.kind != "debrief-thread"}
+    assert pending == expected
 
 
-def _expected_nudges(path: Path) -> set[str]:
-    from flows.engine import holds
-
+def _expected_nudges(path: Path, now: datetime) -> dict[str, datetime]:
+    """When each reminder of the path is due: ``after`` the answer, or at 09:00 local
+    time on the date it hangs on, moved by its offset."""
     guide, answers = GUIDES[path.guide], path.answers
-    keys = set()
+    due: dict[str, datetime] = {}
     for step_id, value in path.moves:
         if value is SKIP:
             continue
         for index, nudge in enumerate(guide.step(step_id).nudges):
-            if nudge.when and not holds(nudge.when, answers):
+            if (nudge.when and not holds(nudge.when, answers)) or (nudge.at and nudge.at not in answers):
                 continue
-            if nudge.at and nudge.at not in answers:
-                continue
-            keys.add(f"{step_id}:{nudge.kind}:{index}")
-    return keys
+            if nudge.after is not None:
+                moment = now + nudge.after
+            else:
+                day = date.fromisoformat(answers[nudge.at])
+                moment = datetime.combine(day, time(9), tzinfo=COPENHAGEN) + nudge.offset
+            due[f"{step_id}:{nudge.kind}:{index}"] = moment.astimezone(UTC)
+    return due
