@@ -79,25 +79,22 @@ class Coach:
             ctx = _Context(turn, repo, conversation, t, Presenter(t, self.guides))
             if turn.command is not None:
                 return await self._command(ctx, parse_command(turn.command))
+            if turn.answer is None and turn.text is None:
+                return [TextReply(t("help-short"))]
+            project = await self._addressed_project(ctx)
+            if project is None:
+                return [TextReply(t("no-project")), *ctx.present.guide_list()]
             if turn.answer is not None:
-                project = await self._addressed_project(ctx)
-                if project is None:
-                    return [TextReply(t("no-project"))]
                 if turn.answer.skip:
                     return await self._event(ctx, project, engine.Skip(turn.answer.step))
                 event = engine.Answer(turn.answer.value, self._today(workspace.timezone), turn.answer.step)
                 return await self._event(ctx, project, event)
-            if turn.text is not None:
-                project = await self._addressed_project(ctx)
-                if project is None:
-                    return [TextReply(t("no-project")), *ctx.present.guide_list()]
-                # A plain message answers the question that was open when it arrived; a
-                # replay after a conflict must not silently answer the *next* question.
-                if "step" not in expected:
-                    expected["step"] = project.position.get("current")
-                event = engine.Answer(turn.text, self._today(workspace.timezone), expected["step"])
-                return await self._event(ctx, project, event)
-            return [TextReply(t("help-short"))]
+            # A plain message answers the question that was open when it arrived; a replay
+            # after a conflict must not silently answer the *next* question.
+            if "step" not in expected:
+                expected["step"] = project.position.get("current")
+            event = engine.Answer(turn.text, self._today(workspace.timezone), expected["step"])
+            return await self._event(ctx, project, event)
 
     # --- commands ----------------------------------------------------------------------
 
