@@ -1,13 +1,16 @@
 """The state machine: ``advance(guide, state, event) -> (state, effects)``.
 
 Pure: no clock, no I/O. The caller passes today's date inside answer events, carries out
-the effects (save, schedule, open a debrief, finish) in one transaction, and words any
-:class:`Rejected` for the person who sent the event.
+the effects (save, cancel and schedule reminders, open a debrief, finish) in one
+transaction, and words any :class:`Rejected` for the person who sent the event.
 
-Where the team is *now* is derived from the answers: the first step on the active path
-(the path the branch conditions pick through the answers) that is neither answered nor
-skipped. So answering, editing or changing a branch never deletes an answer: answers off
-the active path stay in ``answers`` and simply stop counting.
+The answers are the one truth about where a team stands. The *active path* is the path
+the branch conditions pick through the answers, up to the first step that is neither
+answered nor skipped (the *open step*). Answering, editing or changing a branch never
+deletes an answer: answers off the active path stay in ``answers`` and simply stop
+counting, for the path and for reminders alike. Going back only sets a *focus* on a step
+of the active path, so there is no history of moves that could lead into a branch the
+team has left.
 """
 
 from __future__ import annotations
@@ -26,36 +29,36 @@ from flows.model import Condition, Guide, Repeat, Step, Text
 
 @dataclass(frozen=True)
 class FlowState:
-    """Where a project stands. ``answers`` maps step id to its stored value."""
+    """What a project holds: its answers, the steps it skipped, and where the team looked back to.
 
-    current: str | None
-    answers: Mapping[str, Any] = field(default_factory=dict)
+    Nothing here says where the team *is*; :func:`current_step` derives that from the
+    answers, so a stored position can never disagree with them. ``focus`` is a step the
+    team went back to (with Back or GoTo); ``None`` means "the open step". ``finished`` is
+    the project's one finished flag, which the caller stores and passes back in.
+    """
+
+    answers: Mapping[str, Any]
     skipped: frozenset[str] = frozenset()
-    trail: tuple[str, ...] = ()
+    focus: str | None = None
     finished: bool = False
 
     def position(self) -> dict[str, Any]:
-        """Everything but the answers, which storage keeps in rows of their own."""
-        return {
-            "current": self.current,
-            "skipped": sorted(self.skipped),
-            "trail": list(self.trail),
-            "finished": self.finished,
-        }
+        """What storage keeps besides the answers (rows of their own) and the finished flag (a column)."""
+        return {"focus": self.focus, "skipped": sorted(self.skipped)}
 
     @classmethod
-    def from_position(cls, position: Mapping[str, Any], answers: Mapping[str, Any]) -> FlowState:
+    def from_position(cls, position: Mapping[str, Any], answers: Mapping[str, Any], finished: bool) -> FlowState:
+        """Rebuild a state from storage.
+
+        Keys of older positions ("current", "trail", "finished") are ignored: the answers and
+        the caller's finished flag are the truth those keys used to repeat, sometimes wrongly.
+        """
         return cls(
-            current=position.get("current"),
             answers=dict(answers),
             skipped=frozenset(position.get("skipped", ())),
-            trail=tuple(position.get("trail", ())),
-            finished=bool(position.get("finished", False)),
+            focus=position.get("focus"),
+            finished=finished,
         )
-
-
-def start(guide: Guide) -> FlowState:
-    return FlowState(current=guide.start)
 
 
 # --- events --------------------------------------------------------------------------
@@ -72,21 +75,27 @@ class Answer:
 
 @dataclass(frozen=True)
 class Back:
-    pass
+    """Look at the step before the current one on the active path (never into a branch left behind)."""
 
 
 @dataclass(frozen=True)
 class Skip:
+    """Pass over the current question if it is optional. ``step`` as in :class:`Answer`."""
+
     step: str | None = None
 
 
 @dataclass(frozen=True)
 class GoTo:
+    """Look at a step of the active path: one answered, skipped, or the open one."""
+
     step: str
 
 
 @dataclass(frozen=True)
 class Edit:
+    """Change the answer of a step on the active path without going there; allowed after finishing too."""
+
     step: str
     value: Any
     today: date
@@ -94,7 +103,7 @@ class Edit:
 
 @dataclass(frozen=True)
 class Finish:
-    pass
+    """Stop here, whether or not every step on the path is answered."""
 
 
 Event = Answer | Back | Skip | GoTo | Edit | Finish
@@ -144,6 +153,9 @@ class CancelNudge:
 
 @dataclass(frozen=True)
 class OpenDebrief:
+    """Open the debrief thread of ``step``; ``key`` is what a later :class:`CancelNudge` names."""
+
+    key: str
     step: str
     questions: tuple[Text, ...]
 
@@ -168,6 +180,7 @@ Effect = SaveAnswer | MarkSkipped | ScheduleNudge | CancelNudge | OpenDebrief | 
 
 
 def holds(condition: Condition, answers: Mapping[str, Any]) -> bool:
+    """Whether ``answers`` pass ``condition``; an unanswered step passes only ``answered: false``."""
     value = answers.get(condition.step)
     if condition.answered is not None:
         return (condition.step in answers) == condition.answered
@@ -205,142 +218,173 @@ def active_path(guide: Guide, state: FlowState) -> list[str]:
 
 
 def open_step(guide: Guide, state: FlowState) -> str | None:
-    path = active_path(guide, state)
-    last = path[-1]
+    """The first step on the active path that is neither answered nor skipped; None when the path is complete."""
+    last = active_path(guide, state)[-1]
     return last if last not in state.answers and last not in state.skipped else None
+
+
+def current_step(guide: Guide, state: FlowState) -> str | None:
+    """The step the team is on: the one they went back to while it is still on their path, else the open one.
+
+    A focus that a changed branch has left behind falls back to the open step, so the team
+    is never shown a question its answers no longer lead through.
+    """
+    if state.finished:
+        return None
+    if state.focus is not None and state.focus in active_path(guide, state):
+        return state.focus
+    return open_step(guide, state)
+
+
+def reminders(guide: Guide, state: FlowState) -> dict[str, ScheduleNudge]:
+    """Every reminder the answers on the active path call for, by key.
+
+    Only answers on the active path count, for the owner step, its ``when`` and its ``at``
+    anchor alike: a branch the team left behind reminds them of nothing.
+    """
+    counted = _counted(guide, state)
+    wanted: dict[str, ScheduleNudge] = {}
+    for step_id in counted:
+        for index, nudge in enumerate(guide.step(step_id).nudges):
+            anchor = counted.get(nudge.at) if nudge.at else None
+            if (nudge.when and not holds(nudge.when, counted)) or (nudge.at and anchor is None):
+                continue
+            key = f"{step_id}:{nudge.kind}:{index}"
+            wanted[key] = ScheduleNudge(
+                key=key,
+                kind=nudge.kind,
+                step=step_id,
+                message=nudge.message,
+                after=nudge.after,
+                on_date=date.fromisoformat(anchor) if anchor else None,
+                offset=nudge.offset,
+                repeat=nudge.repeat,
+            )
+    return wanted
+
+
+def _debriefs(guide: Guide, state: FlowState) -> dict[str, OpenDebrief]:
+    """The debrief threads the answers on the active path call for, by key."""
+    counted = _counted(guide, state)
+    wanted: dict[str, OpenDebrief] = {}
+    for step_id in counted:
+        debrief = guide.step(step_id).debrief
+        if debrief and (debrief.when is None or holds(debrief.when, counted)):
+            key = f"{step_id}:debrief"
+            wanted[key] = OpenDebrief(key, step_id, tuple(debrief.questions))
+    return wanted
+
+
+def _counted(guide: Guide, state: FlowState) -> dict[str, Any]:
+    """The answers on the active path, in path order; answers off it stay stored but stop counting."""
+    return {step_id: state.answers[step_id] for step_id in active_path(guide, state) if step_id in state.answers}
 
 
 # --- the transition function -------------------------------------------------------------
 
 
 def advance(guide: Guide, state: FlowState, event: Event) -> tuple[FlowState, list[Effect]]:
+    """The state after ``event`` and the effects to carry out, or the same state and one :class:`Rejected`."""
+    current = current_step(guide, state)
+    # Checked before "finished": a click that lost the race against the guide's last answer
+    # is still news about the question the sender saw, and their words may be worth keeping.
+    if isinstance(event, Answer | Skip) and event.step is not None and event.step != current:
+        return state, [_moved_on(guide, event, current)]
     if state.finished and not isinstance(event, Edit):
         return state, [Rejected("finished")]
     match event:
         case Answer():
-            return _answer(guide, state, event)
+            return _answer(guide, state, current, event)
         case Back():
-            return _back(state)
+            return _back(guide, state, current)
         case Skip():
-            return _skip(guide, state, event)
+            return _skip(guide, state, current)
         case GoTo():
             return _goto(guide, state, event.step)
         case Edit():
             return _edit(guide, state, event)
         case Finish():
-            return replace(state, finished=True), [Finished(complete=state.current is None)]
+            return replace(state, focus=None, finished=True), [Finished(complete=open_step(guide, state) is None)]
     raise AssertionError(f"unknown event {event!r}")
 
 
-def _answer(guide: Guide, state: FlowState, event: Answer) -> tuple[FlowState, list[Effect]]:
-    if state.current is None:
+def _moved_on(guide: Guide, event: Answer | Skip, current: str | None) -> Rejected:
+    """Refuse an answer to a question that is no longer current, carrying the value if it was a valid one."""
+    params: dict[str, Any] = {"step": event.step, "current": current}
+    if isinstance(event, Answer) and event.step is not None and guide.has_step(event.step):
+        value = parse_answer(guide.step(event.step), event.value, event.today)
+        if not isinstance(value, Invalid):
+            params["value"] = value
+    return Rejected("moved-on", params)
+
+
+def _answer(guide: Guide, state: FlowState, current: str | None, event: Answer) -> tuple[FlowState, list[Effect]]:
+    if current is None:
         return state, [Rejected("nothing-to-answer")]
-    if event.step is not None and event.step != state.current:
-        return state, [Rejected("moved-on", {"step": event.step, "current": state.current})]
-    step = guide.step(state.current)
+    step = guide.step(current)
     value = parse_answer(step, event.value, event.today)
     if isinstance(value, Invalid):
         return state, [Rejected(value.code, value.params)]
-    new, effects = _store(guide, state, step, value)
-    return _move_on(guide, new, effects, came_from=step.id)
+    new = replace(state, answers={**state.answers, step.id: value}, skipped=state.skipped - {step.id}, focus=None)
+    return _changed(guide, state, new, step.id, [SaveAnswer(step.id, value, state.answers.get(step.id))])
+
+
+def _skip(guide: Guide, state: FlowState, current: str | None) -> tuple[FlowState, list[Effect]]:
+    if current is None:
+        return state, [Rejected("nothing-to-answer")]
+    if current in state.answers:
+        # Skipping a question the team went back to keeps its answer and goes on to the open step.
+        return replace(state, focus=None), []
+    if guide.step(current).required:
+        return state, [Rejected("required")]
+    new = replace(state, skipped=state.skipped | {current}, focus=None)
+    return _changed(guide, state, new, current, [MarkSkipped(current)])
 
 
 def _edit(guide: Guide, state: FlowState, event: Edit) -> tuple[FlowState, list[Effect]]:
     if not guide.has_step(event.step):
         return state, [Rejected("unknown-step", {"step": event.step})]
-    if not _reached(guide, state, event.step):
+    if event.step not in active_path(guide, state):
         return state, [Rejected("not-reached", {"step": event.step})]
     step = guide.step(event.step)
     value = parse_answer(step, event.value, event.today)
     if isinstance(value, Invalid):
         return state, [Rejected(value.code, value.params)]
-    new, effects = _store(guide, state, step, value)
-    if new.finished:
-        return new, effects
-    if new.current is not None and new.current in active_path(guide, new):
-        return new, effects
-    return _move_on(guide, new, effects, came_from=None)
+    new = replace(state, answers={**state.answers, step.id: value}, skipped=state.skipped - {step.id})
+    if new.focus is not None and new.focus not in active_path(guide, new):
+        new = replace(new, focus=None)
+    return _changed(guide, state, new, step.id, [SaveAnswer(step.id, value, state.answers.get(step.id))])
 
 
-def _back(state: FlowState) -> tuple[FlowState, list[Effect]]:
-    if not state.trail:
+def _back(guide: Guide, state: FlowState, current: str | None) -> tuple[FlowState, list[Effect]]:
+    path = active_path(guide, state)
+    index = path.index(current) if current is not None else len(path)
+    if index == 0:
         return state, [Rejected("at-start")]
-    return replace(state, current=state.trail[-1], trail=state.trail[:-1]), []
-
-
-def _skip(guide: Guide, state: FlowState, event: Skip) -> tuple[FlowState, list[Effect]]:
-    if state.current is None:
-        return state, [Rejected("nothing-to-answer")]
-    if event.step is not None and event.step != state.current:
-        return state, [Rejected("moved-on", {"step": event.step, "current": state.current})]
-    step = guide.step(state.current)
-    if step.id in state.answers:
-        # Skipping an answered question keeps the answer and moves on.
-        return _move_on(guide, state, [], came_from=step.id)
-    if step.required:
-        return state, [Rejected("required")]
-    new = replace(state, skipped=state.skipped | {step.id})
-    return _move_on(guide, new, [MarkSkipped(step.id)], came_from=step.id)
+    return replace(state, focus=path[index - 1]), []
 
 
 def _goto(guide: Guide, state: FlowState, step_id: str) -> tuple[FlowState, list[Effect]]:
     if not guide.has_step(step_id):
         return state, [Rejected("unknown-step", {"step": step_id})]
-    if not _reached(guide, state, step_id):
+    if step_id not in active_path(guide, state):
         return state, [Rejected("not-reached", {"step": step_id})]
-    trail = state.trail + ((state.current,) if state.current else ())
-    return replace(state, current=step_id, trail=trail), []
+    return replace(state, focus=None if step_id == open_step(guide, state) else step_id), []
 
 
-def _reached(guide: Guide, state: FlowState, step_id: str) -> bool:
-    return step_id in state.answers or step_id in active_path(guide, state)
-
-
-def _store(guide: Guide, state: FlowState, step: Step, value: Any) -> tuple[FlowState, list[Effect]]:
-    answers = {**state.answers, step.id: value}
-    new = replace(state, answers=answers, skipped=state.skipped - {step.id})
-    effects: list[Effect] = [SaveAnswer(step.id, value, state.answers.get(step.id))]
-    effects += _timed_effects(guide, step, answers)
-    return new, effects
-
-
-def _timed_effects(guide: Guide, changed: Step, answers: Mapping[str, Any]) -> list[Effect]:
-    """Nudges of the changed step, and of any answered step whose nudge hangs on its date."""
-    effects: list[Effect] = []
-    for owner in guide.steps:
-        if owner.id != changed.id and owner.id not in answers:
-            continue
-        for index, nudge in enumerate(owner.nudges):
-            if owner.id != changed.id and nudge.at != changed.id:
-                continue
-            key = f"{owner.id}:{nudge.kind}:{index}"
-            anchor = answers.get(nudge.at) if nudge.at else None
-            if (nudge.when and not holds(nudge.when, answers)) or (nudge.at and anchor is None):
-                effects.append(CancelNudge(key))
-                continue
-            effects.append(
-                ScheduleNudge(
-                    key=key,
-                    kind=nudge.kind,
-                    step=owner.id,
-                    message=nudge.message,
-                    after=nudge.after,
-                    on_date=date.fromisoformat(anchor) if anchor else None,
-                    offset=nudge.offset,
-                    repeat=nudge.repeat,
-                )
-            )
-    debrief = changed.debrief
-    if debrief and (debrief.when is None or holds(debrief.when, answers)):
-        effects.append(OpenDebrief(changed.id, tuple(debrief.questions)))
-    return effects
-
-
-def _move_on(
-    guide: Guide, state: FlowState, effects: list[Effect], came_from: str | None
+def _changed(
+    guide: Guide, before: FlowState, after: FlowState, changed: str, saved: list[Effect]
 ) -> tuple[FlowState, list[Effect]]:
-    target = open_step(guide, state)
-    trail = state.trail + ((came_from,) if came_from else ())
-    if target is None:
-        return replace(state, current=None, trail=trail, finished=True), [*effects, Finished(complete=True)]
-    return replace(state, current=target, trail=trail), effects
+    """Add to ``saved`` what the change means for reminders, debriefs and the end of the guide.
+
+    Reminders and debriefs are compared as wholes before and after, so leaving a branch
+    cancels what it had set up and coming back to it sets that up again. The changed step's
+    own reminders start over, as re-answering means the clock starts now.
+    """
+    wanted_before = {**reminders(guide, before), **_debriefs(guide, before)}
+    wanted_after = {**reminders(guide, after), **_debriefs(guide, after)}
+    effects = [*saved, *(CancelNudge(key) for key in wanted_before if key not in wanted_after)]
+    effects += [e for key, e in wanted_after.items() if wanted_before.get(key) != e or e.step == changed]
+    if not after.finished and open_step(guide, after) is None:
+        return replace(after, focus=None, finished=True), [*effects, Finished(complete=True)]
+    return after, effects
