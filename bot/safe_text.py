@@ -22,12 +22,11 @@ import re
 # reference ("&lt;", "&#60;"), so "Mette & Ali" reads as typed. `!` and `(` need no escape: without an
 # unescaped `[` they start neither an image nor a link.
 _INLINE = re.compile(r"[\\`*_\[\]<~|#]|&(?=[#A-Za-z])")
-# Only a line's first character can open these blocks: a block quote (>), a list item (- +), a
-# thematic break (---) or a setext underline (=== or ---, which would turn the line above into a
-# heading).
-_LINE_START = frozenset(">-+=")
-# "1." or "2024)" opening a line is an ordered list item.
-_ORDERED_MARKER = re.compile(r"^(\d+)([.)])")
+# What only a line's start can open: a block quote (">"), a list item ("-", "+", "1." or "1)" before a
+# space, a tab or nothing), a thematic break ("---") or a setext underline ("===" or "---", which turns
+# the line above into a heading). "*" and "_" are escaped everywhere already. "-5 grader", "+45 12 34"
+# and "3.A" open nothing and are left as typed.
+_BLOCK_START = re.compile(r"^(?:>|[-+](?=[ \t]|$)|[-=](?=[-=\s]*$)|\d+(?P<delimiter>[.)])(?=[ \t]|$))")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # A backslash before a line break is a hard break in CommonMark. Every backslash a person types is
 # escaped, so a line ending in a single "\" can only be ours; two trailing spaces would look just like
@@ -90,10 +89,10 @@ def _escape_line(line: str, *, line_start: bool) -> str:
     if not line:
         return ""
     escaped = _INLINE.sub(r"\\\g<0>", line)
-    if line_start:
-        if escaped[0] in _LINE_START:
-            escaped = "\\" + escaped
-        escaped = _ORDERED_MARKER.sub(r"\1\\\2", escaped)
+    block_start = _BLOCK_START.match(escaped) if line_start else None
+    if block_start:
+        at = block_start.start("delimiter") if block_start["delimiter"] else 0
+        escaped = escaped[:at] + "\\" + escaped[at:]
     # Whitespace at either end of a line is trimmed by the parser, and leading spaces or a tab would
     # make an indented code block; a character reference keeps the character and starts no block.
     # The backslash escapes above never touch whitespace, so the ends are still the original ones.

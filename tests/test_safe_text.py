@@ -154,9 +154,20 @@ def test_line_breaks_on_one_line_become_spaces_so_nothing_after_them_starts_a_bl
     assert render("# " + markdown_literal("Fitness\r\n===")).tags == ["h1"]
 
 
-def test_ordinary_text_is_left_as_typed_so_the_raw_file_reads_well() -> None:
-    typed = "Unge mænd 18-25, Mette & Ali (ca. 40!) kl. 10:30 på www.bibliotek.dk: +/- 5 %"
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Unge mænd 18-25, Mette & Ali (ca. 40!) kl. 10:30 på www.bibliotek.dk: +/- 5 %",
+        "+45 12 34 56 78",
+        "-5 grader",
+        "3.A Hjælp til selvhjælp",
+        "2024 blev et godt år.",
+        "1+1=2",
+    ],
+)
+def test_ordinary_text_is_left_as_typed_so_the_raw_file_reads_well(typed: str) -> None:
     assert markdown_literal(typed) == typed
+    assert markdown_literal_lines(typed) == typed
 
 
 # --- several lines: answers --------------------------------------------------------------------
