@@ -72,12 +72,13 @@ def csv_cell(value: str) -> str:
 
     Excel and LibreOffice run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula
     (``=HYPERLINK("http://evil";"klik")``, ``@SUM(A1)``), and a leading tab or carriage return can
-    hide such a start. OWASP's advice is to prefix those cells with an apostrophe, which the
-    spreadsheet reads as "this is text" and does not show. The trade-off is accepted knowingly:
-    harmless text with the same start gets the prefix too, such as a Danish phone number
-    ``+45 12 34 56 78`` or a note ``- ring i morgen``, and shows the ``'`` in a text editor or
-    in tools that read the CSV as data. Guessing which ``+…`` is "only a number" is how injection
-    filters get bypassed (``+45+cmd|…``), so none is guessed. Other text is left unchanged.
+    hide such a start. OWASP's advice is to prefix those cells with an apostrophe, so the cell is
+    read as text. The trade-off is accepted knowingly: harmless text with the same start gets the
+    prefix too, such as a Danish phone number ``+45 12 34 56 78`` or a note ``- ring i morgen``,
+    and may show the ``'`` (a text editor, a script reading the CSV, and on import some
+    spreadsheets do). Guessing which ``+…`` is "only a number" is how injection filters get
+    bypassed (``+45+cmd|…``), so none is guessed; the person's characters all stay, after the
+    ``'``. Other text is left unchanged.
     """
     if value.startswith(("=", "+", "-", "@", "\t", "\r")):
         return "'" + value
