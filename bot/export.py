@@ -1,4 +1,10 @@
-"""A project's logbook, as Markdown to read and CSV to analyse: who answered what, when."""
+"""A project's logbook, as Markdown to read and CSV to analyse: who answered what, when.
+
+Everything a person typed (project name, owner, answers, authors) goes through :mod:`bot.safe_text`
+on its way in, so it shows as typed and cannot become a link, an image, HTML or a heading in the
+Markdown, nor a formula in a spreadsheet. The guide's own words are escaped the same way: a
+no-op for today's guides, and a guide author's stray ``*`` or ``#`` cannot restyle the logbook.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from typing import Any
 
 from bot.i18n import Messages
 from bot.presenter import Presenter
+from bot.safe_text import csv_cell, markdown_cell, markdown_literal, markdown_literal_lines
 from flows import engine
 from flows.engine import FlowState
 from flows.model import Guide
@@ -36,12 +43,12 @@ def logbook_markdown(book: Logbook, t: Messages) -> str:
     last_by_step = {h.step_id: h for h in book.history if h.action in ("answered", "edited")}
     status = t("project-finished") if project.finished else t("project-active")
     out = [
-        f"# {t('logbook-title', project=project.name)}",
+        f"# {t('logbook-title', project=markdown_literal(project.name))}",
         "",
         t(
             "logbook-meta",
-            guide=present.text(guide.title),
-            owner=project.owner,
+            guide=markdown_literal(present.text(guide.title)),
+            owner=markdown_literal(project.owner),
             started=_stamp(project.created_at),
             status=status,
         ),
@@ -52,14 +59,14 @@ def logbook_markdown(book: Logbook, t: Messages) -> str:
         answered = [s for s in section.steps if s.id in state.answers and s.id in path]
         if not answered:
             continue
-        out += [f"## {present.text(section.title)}", ""]
+        out += [f"## {markdown_literal(present.text(section.title))}", ""]
         for step in answered:
-            out.append(f"**{present.text(step.text)}**  ")
+            out.append(f"**{markdown_literal(present.text(step.text))}**  ")
             value = present.value(step, state.answers[step.id])
-            out.append("  \n".join(value.splitlines()) or "–")
+            out.append(markdown_literal_lines(value) or "–")
             entry = last_by_step.get(step.id)
             if entry:
-                out.append(f"_{entry.author}, {_stamp(entry.at)}_")
+                out.append(f"_{markdown_literal(entry.author)}, {_stamp(entry.at)}_")
             out.append("")
     out += [
         f"## {t('logbook-history')}",
@@ -70,7 +77,13 @@ def logbook_markdown(book: Logbook, t: Messages) -> str:
     for entry in book.history:
         question = present.step_text(guide, entry.step_id)
         value = _cell(present, guide, entry.step_id, entry.value)
-        cells = [_stamp(entry.at), _md(entry.author), _md(question), t(f"action-{entry.action}"), _md(value)]
+        cells = [
+            _stamp(entry.at),
+            markdown_cell(entry.author),
+            markdown_cell(question),
+            t(f"action-{entry.action}"),
+            markdown_cell(value),
+        ]
         out.append(f"| {' | '.join(cells)} |")
     return "\n".join(out) + "\n"
 
@@ -79,7 +92,7 @@ def logbook_csv(book: Logbook, t: Messages) -> str:
     present = Presenter(t, {book.guide.id: book.guide})
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(
+    rows: list[list[str]] = [
         [
             t("csv-time"),
             t("csv-author"),
@@ -89,9 +102,9 @@ def logbook_csv(book: Logbook, t: Messages) -> str:
             t("csv-value"),
             t("csv-old-value"),
         ]
-    )
+    ]
     for entry in book.history:
-        writer.writerow(
+        rows.append(
             [
                 entry.at.isoformat(),
                 entry.author,
@@ -102,6 +115,9 @@ def logbook_csv(book: Logbook, t: Messages) -> str:
                 _cell(present, book.guide, entry.step_id, entry.old_value),
             ]
         )
+    # Every cell, not only the answers: authors, and even step ids and guide texts, could start with
+    # "=" or "-", and a prefix on a harmless cell costs only an apostrophe.
+    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
     return buffer.getvalue()
 
 
@@ -114,7 +130,3 @@ def _cell(present: Presenter, guide: Guide, step_id: str, value: Any) -> str:
         return present.value(guide.step(step_id), value)
     except (TypeError, ValueError, AttributeError):  # e.g. a raw concurrent answer
         return str(value)
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")

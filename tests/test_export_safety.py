@@ -1,0 +1,167 @@
+"""A team that types formulas, Markdown and HTML gets a logbook that shows those words and runs none of them.
+
+The real coach (on SQLite and PostgreSQL) starts a project, takes hostile answers from a person with
+a hostile display name, and exports. The CSV is read back with the csv module, as a spreadsheet
+would split it; the Markdown is rendered by a real CommonMark parser (markdown-it-py, with GitHub's
+tables), and the check is on the HTML: which elements there are and what each one shows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from markdown_it import MarkdownIt
+
+from bot.replies import ExportReply
+from tests.conftest import Team
+
+MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+PROJECT = "-2+3 # [Fitness](javascript:alert(1)) <b>Nord</b>"
+AUTHOR = "@SUM(A1) *Mette* <img src=x onerror=alert(1)>"
+TARGET_GROUP = (
+    "# Overtaget\n"
+    "[klik her](javascript:alert(1)) og ![x](http://tracker.example/pixel.gif)\n"
+    "<img src=x onerror=alert(1)><script>alert(1)</script>\n"
+    "<http://evil.example> *fed* _skrå_ `kode` ~~væk~~\n"
+    "> citat\n"
+    "- punkt\n"
+    "1. punkt\n"
+    "```\n"
+    "===\n"
+    "&lt;b&gt; &#60; | celle |\n"
+    "    indrykket"
+)
+FORMULA = '=HYPERLINK("http://evil.example","klik")'
+EDITED = "@SUM(A1)"
+PHONE = "+45 12 34 56 78"
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Everything the logbook's own layout uses. No a, img, script, blockquote, code, pre, li, hr, del, h3…
+LAYOUT_TAGS = {"h1", "h2", "p", "strong", "em", "br", "table", "thead", "tbody", "tr", "th", "td"}
+
+
+async def export_hostile_project(team: Team) -> ExportReply:
+    """A project whose name, author and answers are all hostile, plus one edit, exported in Danish."""
+    await team.command(f"start kommer-forbi {PROJECT}", user=AUTHOR)
+    await team.say("ja", user=AUTHOR)
+    await team.say(TARGET_GROUP, user=AUTHOR)
+    await team.say("ja", user=AUTHOR)
+    await team.say(FORMULA, user=AUTHOR)
+    await team.say(PHONE, user="Ali")
+    await team.command(f"edit actors {EDITED}", user="Ali")
+    [export] = [r for r in await team.command("export") if isinstance(r, ExportReply)]
+    return export
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+async def test_no_csv_cell_of_a_hostile_project_starts_a_formula(team: Team) -> None:
+    export = await export_hostile_project(team)
+    rows = list(csv.reader(io.StringIO(export.csv, newline="")))
+    assert len(rows) == 1 + 6  # the header and six answers: two confirms, three texts, one edit
+    assert [cell for row in rows for cell in row if cell.startswith(FORMULA_START)] == []
+
+
+async def test_csv_cells_that_could_run_get_an_apostrophe_and_keep_every_character(team: Team) -> None:
+    export = await export_hostile_project(team)
+    header, *rows = csv.reader(io.StringIO(export.csv, newline=""))
+    by_step = {(row[2], row[4]): dict(zip(header, row, strict=True)) for row in rows}
+
+    target_group = by_step["target_group", "answered"]
+    assert target_group["Hvem"] == "'" + AUTHOR
+    assert target_group["Svar"] == TARGET_GROUP  # starts with "#": no formula, left as typed
+    assert by_step["actors", "answered"]["Svar"] == "'" + FORMULA
+    edited = by_step["actors", "edited"]
+    assert (edited["Hvem"], edited["Svar"], edited["Tidligere svar"]) == ("Ali", "'" + EDITED, "'" + FORMULA)
+    assert by_step["contact_person", "answered"]["Svar"] == "'" + PHONE  # the accepted trade-off
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Element:
+    tag: str
+    text: str = ""
+    children: list[Element] = field(default_factory=list)
+
+
+class _Reader(HTMLParser):
+    """Every element of the rendered HTML with the text it shows, in the order they close."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[Element] = []
+        self.open: list[Element] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.open.append(Element(tag))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._close(Element(tag))
+
+    def handle_endtag(self, tag: str) -> None:
+        element = self.open.pop()
+        assert element.tag == tag, f"</{tag}> closes <{element.tag}>"
+        self._close(element)
+
+    def handle_data(self, data: str) -> None:
+        for element in self.open:
+            element.text += data
+
+    def _close(self, element: Element) -> None:
+        self.elements.append(element)
+        if self.open:
+            self.open[-1].children.append(element)
+
+
+def rendered(markdown: str) -> list[Element]:
+    reader = _Reader()
+    reader.feed(MARKDOWN.render(markdown))
+    reader.close()
+    assert reader.open == []
+    return reader.elements
+
+
+async def test_the_markdown_logbook_of_a_hostile_project_makes_only_its_own_layout(team: Team) -> None:
+    elements = rendered((await export_hostile_project(team)).markdown)
+    assert {e.tag for e in elements} <= LAYOUT_TAGS
+    headings = [(e.tag, e.text) for e in elements if e.tag in ("h1", "h2")]
+    assert headings == [
+        ("h1", f"Logbog: {PROJECT}"),
+        ("h2", "Inden I starter"),
+        ("h2", "Step 1: Find den rette indgang og skab den første kontakt"),
+        ("h2", "Historik"),
+    ]
+
+
+async def test_the_markdown_logbook_shows_every_hostile_word_as_typed(team: Team) -> None:
+    elements = rendered((await export_hostile_project(team)).markdown)
+    paragraphs = [e.text for e in elements if e.tag == "p"]
+    bylines = [e.text for e in elements if e.tag == "em"]
+
+    assert any(f"startet af {AUTHOR} " in text for text in paragraphs)
+    assert any(
+        text.startswith(f"Hvilken målgruppe drejer det sig om?\n{TARGET_GROUP}\n{AUTHOR}, ") for text in paragraphs
+    )
+    assert any(text.startswith(f"Hvem vil I besøge?\n{EDITED}\nAli, ") for text in paragraphs)
+    assert any(text.startswith(f"Hvem skal I tale med?\n{PHONE}\nAli, ") for text in paragraphs)
+    # Each answer's byline, in emphasis: three answers by the hostile name, then the edit and the phone by Ali.
+    # (The time after the name is when the row was written, which the test clock does not set.)
+    assert [text.partition(", 20")[0] for text in bylines] == [AUTHOR, AUTHOR, AUTHOR, "Ali", "Ali"]
+
+
+async def test_the_history_table_keeps_each_hostile_value_in_its_own_cell(team: Team) -> None:
+    elements = rendered((await export_hostile_project(team)).markdown)
+    header, *history = [[cell.text for cell in e.children] for e in elements if e.tag == "tr"]
+    assert header == ["Tidspunkt", "Hvem", "Spørgsmål", "Handling", "Svar"]
+    without_time = [row[1:] for row in history]  # when each row was written: not set by the test clock
+    assert [AUTHOR, "Hvilken målgruppe drejer det sig om?", "besvaret", TARGET_GROUP.replace("\n", " ")] in without_time
+    assert [AUTHOR, "Hvem vil I besøge?", "besvaret", FORMULA] in without_time
+    assert ["Ali", "Hvem vil I besøge?", "rettet", EDITED] in without_time
+    assert len(without_time) == 6
