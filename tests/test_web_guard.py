@@ -1,7 +1,8 @@
-"""The browser channel's body reader over real HTTP: what a bad body gets.
+"""The browser channel's guard over real HTTP: what a foreign page, a rebound host name or a bad body gets.
 
 A tiny app stands in for the channel: ``POST /api/echo`` reads its body with ``read_json`` and
-answers it back.
+answers it back, ``GET /page`` answers "ok", and each handler counts its calls, so a test can show
+that a refused request never reached one.
 """
 
 from __future__ import annotations
@@ -9,54 +10,317 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient, TestServer, unused_port
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.channels.web.guard import BodyError, read_json
+from bot.channels.web.guard import (
+    BodyError,
+    Handler,
+    HostPolicy,
+    Middleware,
+    read_json,
+    request_guard,
+)
 
 MAX_BYTES = 16 * 1024
 
 
+def reject(_request: web.Request, status: int, key: str) -> web.Response:
+    return web.json_response({"error": key}, status=status)
+
+
 @dataclass
 class Served:
-    """A running test app and its client."""
+    """A running test app: its client, its own origin, and the requests its handlers saw."""
 
     client: TestClient
+    port: int
+    calls: list[str] = field(default_factory=list)
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     async def post(self, body: bytes, content_type: str = "application/json", **extra: str) -> tuple[int, dict]:
-        """POST to the echo route; ``Content_Encoding="x"`` sends the header ``Content-Encoding: x``."""
+        """POST to the echo route; ``Sec_Fetch_Site="x"`` sends the header ``Sec-Fetch-Site: x``."""
         headers = {"Content-Type": content_type, **{name.replace("_", "-"): value for name, value in extra.items()}}
         async with self.client.post("/api/echo", data=body, headers=headers) as response:
             return response.status, await response.json()
 
 
-def make_app() -> web.Application:
+def make_app(calls: list[str], middlewares: list[Middleware]) -> web.Application:
     async def echo(request: web.Request) -> web.Response:
+        calls.append("echo")
         try:
             value = await read_json(request, max_bytes=MAX_BYTES)
         except BodyError as error:
             return web.json_response({"error": error.key, "detail": error.detail}, status=error.status)
         return web.json_response({"echo": value})
 
-    app = web.Application()
+    async def page(_request: web.Request) -> web.Response:
+        calls.append("page")
+        return web.json_response({"page": "ok"})
+
+    app = web.Application(middlewares=middlewares)
     app.router.add_post("/api/echo", echo)
+    app.router.add_get("/page", page)
     return app
 
 
+Serve = Callable[..., Awaitable[Served]]
+
+
+@web.middleware
+async def as_https(request: web.Request, handler: Handler) -> web.StreamResponse:
+    return await handler(request.clone(scheme="https"))
+
+
 @pytest.fixture
-async def app() -> AsyncIterator[Served]:
-    async with TestClient(TestServer(make_app())) as client:
-        yield Served(client)
+async def serve() -> AsyncIterator[Serve]:
+    """Start the app on 127.0.0.1, guarded by a policy made from the port, or bare with ``guard=False``.
+
+    ``behind_tls=True`` plays a proxy that terminates HTTPS: a middleware ahead of the guard marks
+    each request as https, as the integrator must when the coach runs behind one.
+    """
+    clients: list[TestClient] = []
+
+    async def start(
+        bind_host: str = "127.0.0.1", extra_hosts: tuple[str, ...] = (), guard: bool = True, behind_tls: bool = False
+    ) -> Served:
+        port = unused_port()
+        calls: list[str] = []
+        middlewares: list[Middleware] = []
+        if behind_tls:
+            middlewares.append(as_https)
+        if guard:
+            middlewares.append(request_guard(HostPolicy(bind_host, port, extra_hosts), reject))
+        client = TestClient(TestServer(make_app(calls, middlewares), host="127.0.0.1", port=port))
+        await client.start_server()
+        clients.append(client)
+        return Served(client, port, calls)
+
+    yield start
+    for client in clients:
+        await client.close()
+
+
+@pytest.fixture
+async def app(serve: Serve) -> Served:
+    return await serve()
 
 
 def nested(depth: int) -> bytes:
     return b"[" * depth + b"]" * depth
+
+
+# --- cross-site request forgery --------------------------------------------------------------
+
+# What a foreign page can post without a preflight: a text/plain form whose field name and value
+# are arranged so the body is valid JSON.
+FORGED_FORM = b'{"command": "delete 1", "x": "="}'
+
+
+async def test_a_text_plain_form_from_another_site_is_refused_before_the_handler(app: Served) -> None:
+    status, body = await app.post(
+        FORGED_FORM, content_type="text/plain", Origin="http://evil.example", Sec_Fetch_Site="cross-site"
+    )
+    assert (status, body) == (403, {"error": "error-cross-site"})
+    assert app.calls == []
+
+
+async def test_a_text_plain_form_from_a_browser_that_sends_no_origin_is_refused_for_its_content_type(
+    app: Served,
+) -> None:
+    status, body = await app.post(FORGED_FORM, content_type="text/plain")
+    assert (status, body) == (415, {"error": "error-content-type"})
+    assert app.calls == []
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/json-seq",
+        "application/json, text/plain",
+        "",
+    ],
+)
+async def test_only_application_json_may_change_state(app: Served, content_type: str) -> None:
+    status, body = await app.post(b"{}", content_type=content_type, Origin=app.origin)
+    assert (status, body) == (415, {"error": "error-content-type"})
+    assert app.calls == []
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+async def test_every_state_changing_method_from_another_origin_is_refused(app: Served, method: str) -> None:
+    headers = {"Content-Type": "application/json", "Origin": "http://evil.example"}
+    async with app.client.request(method, "/api/echo", data=b"{}", headers=headers) as response:
+        assert response.status == 403 and await response.json() == {"error": "error-cross-site"}
+    assert app.calls == []
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "http://evil.example",
+        "null",  # a sandboxed frame or a local file
+        "http://localhost:{port}",  # the same server under another name is another origin
+        "http://127.0.0.1:1",  # another local server
+        "https://127.0.0.1:{port}",  # another scheme
+    ],
+)
+async def test_an_origin_other_than_the_servers_own_is_refused(app: Served, origin: str) -> None:
+    status, body = await app.post(b"{}", Origin=origin.format(port=app.port))
+    assert (status, body) == (403, {"error": "error-cross-site"})
+    assert app.calls == []
+
+
+@pytest.mark.parametrize("site", ["cross-site", "same-site"])
+async def test_a_request_the_browser_marks_as_from_another_site_is_refused(app: Served, site: str) -> None:
+    status, body = await app.post(b"{}", Sec_Fetch_Site=site)
+    assert (status, body) == (403, {"error": "error-cross-site"})
+    assert app.calls == []
+
+
+@pytest.mark.parametrize("site", ["same-origin", "none"])
+async def test_a_request_from_the_page_itself_or_typed_by_the_user_passes(app: Served, site: str) -> None:
+    status, body = await app.post(b'{"text": "hej"}', Origin=app.origin, Sec_Fetch_Site=site)
+    assert (status, body) == (200, {"echo": {"text": "hej"}})
+
+
+async def test_the_page_posting_json_from_its_own_origin_gets_its_answer(app: Served) -> None:
+    status, body = await app.post(
+        '{"text": "Unge mænd 18-25", "n": [1, 2.5, null, true]}'.encode(), Origin=app.origin.upper()
+    )
+    assert (status, body) == (200, {"echo": {"text": "Unge mænd 18-25", "n": [1, 2.5, None, True]}})
+    assert app.calls == ["echo"]
+
+
+async def test_behind_a_tls_proxy_the_https_origin_passes_and_the_http_one_does_not(serve: Serve) -> None:
+    app = await serve(bind_host="0.0.0.0", extra_hosts=("coach.example.org",), behind_tls=True)
+    secure = await app.post(b"{}", Host="coach.example.org", Origin="https://coach.example.org")
+    plain = await app.post(b"{}", Host="coach.example.org", Origin="http://coach.example.org")
+    assert (secure, plain) == ((200, {"echo": {}}), (403, {"error": "error-cross-site"}))
+
+
+async def test_a_client_that_sends_no_origin_like_curl_passes(app: Served) -> None:
+    status, body = await app.post(b'{"command": "status"}')
+    assert (status, body) == (200, {"echo": {"command": "status"}})
+
+
+async def test_get_and_head_are_checked_for_host_only(app: Served) -> None:
+    headers = {"Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site", "Content-Type": "text/plain"}
+    async with app.client.get("/page", headers=headers) as response:
+        assert response.status == 200
+    async with app.client.head("/page", headers=headers) as response:
+        assert response.status == 200
+    assert app.calls == ["page", "page"]
+
+
+# --- Host: DNS rebinding ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "host", ["evil.example", "evil.example:{port}", "localhost:1", "127.0.0.2:{port}", "127.0.0.1.evil.example"]
+)
+async def test_a_host_the_server_does_not_answer_to_is_refused(app: Served, host: str) -> None:
+    host = host.format(port=app.port)
+    async with app.client.get("/page", headers={"Host": host}) as response:
+        assert response.status == 421 and await response.json() == {"error": "error-host"}
+    # A rebound page is same-origin with itself, so only the Host gives the attack away.
+    status, body = await app.post(b"{}", Host=host, Origin=f"http://{host}")
+    assert (status, body) == (421, {"error": "error-host"})
+    assert app.calls == []
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1:{port}", "127.0.0.1", "localhost:{port}", "LocalHost", "[::1]:{port}", "[0:0::1]"]
+)
+async def test_loopback_names_with_or_without_the_port_are_served(app: Served, host: str) -> None:
+    async with app.client.get("/page", headers={"Host": host.format(port=app.port)}) as response:
+        assert response.status == 200
+
+
+async def test_a_post_through_another_loopback_name_works_when_its_origin_matches(app: Served) -> None:
+    host = f"localhost:{app.port}"
+    status, body = await app.post(b"[]", Host=host, Origin=f"http://{host}")
+    assert (status, body) == (200, {"echo": []})
+
+
+async def test_a_server_bound_to_every_interface_answers_to_any_well_formed_host(serve: Serve) -> None:
+    app = await serve(bind_host="0.0.0.0")
+    host = f"coach.lan:{app.port}"
+    async with app.client.get("/page", headers={"Host": host}) as response:
+        assert response.status == 200
+    assert await app.post(b"{}", Host=host, Origin=f"http://{host}") == (200, {"echo": {}})
+    assert await app.post(b"{}", Host=host, Origin="http://evil.example") == (403, {"error": "error-cross-site"})
+    async with app.client.get("/page", headers={"Host": "coach lan"}) as response:
+        assert response.status == 421
+
+
+async def test_a_server_behind_a_proxy_answers_to_the_proxys_names_and_loopback_only(serve: Serve) -> None:
+    app = await serve(bind_host="0.0.0.0", extra_hosts=("coach.example.org", "coach.example.org:8443"))
+    for host, status in [
+        ("coach.example.org", 200),
+        ("coach.example.org:8443", 200),
+        (f"coach.example.org:{app.port}", 200),
+        ("coach.example.org:8444", 421),
+        (f"localhost:{app.port}", 200),
+        (f"evil.example:{app.port}", 421),
+        (f"0.0.0.0:{app.port}", 421),  # the wildcard is where the server listens, not a name it has
+    ]:
+        async with app.client.get("/page", headers={"Host": host}) as response:
+            assert response.status == status, host
+
+
+def test_a_wildcard_bind_without_names_allows_any_host_and_with_names_does_not() -> None:
+    assert HostPolicy("0.0.0.0", 3978).allows_any_host
+    assert HostPolicy("::", 3978).allows_any_host
+    assert not HostPolicy("0.0.0.0", 3978, ["coach.example.org"]).allows_any_host
+    assert not HostPolicy("127.0.0.1", 3978).allows_any_host
+
+
+def test_a_named_bind_host_is_allowed_on_its_port_and_ipv6_ones_in_brackets() -> None:
+    assert HostPolicy("192.168.1.5", 3978).allows("192.168.1.5:3978")
+    assert not HostPolicy("192.168.1.5", 3978).allows("192.168.1.5:80")
+    assert HostPolicy("2001:db8::5", 3978).allows("[2001:DB8:0::5]:3978")
+    assert HostPolicy("Coach.Local", 3978).allows("coach.local")
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "",
+        " ",
+        "localhost:",
+        "localhost:0",
+        "localhost:65536",
+        "localhost:3978:3978",
+        "user@localhost",
+        "::1",
+        "[::1",
+        "[not-ipv6]",
+        "local host",
+        "localhost/path",
+        "\u212aoach.local",  # the Kelvin sign lowercases to an ASCII k
+    ],
+)
+def test_an_empty_or_malformed_host_is_refused_even_when_any_host_is_allowed(host: str) -> None:
+    assert not HostPolicy("0.0.0.0", 3978).allows(host)
+    assert not HostPolicy("coach.local", 3978).allows(host)
+
+
+@pytest.mark.parametrize(("bind_host", "extra"), [("bad host", "ok.example"), ("127.0.0.1", "bad/name")])
+def test_a_bad_bind_host_or_extra_name_is_refused_at_start_up(bind_host: str, extra: str) -> None:
+    with pytest.raises(ValueError, match="not a host name"):
+        HostPolicy(bind_host, 3978, [extra])
 
 
 # --- bodies ----------------------------------------------------------------------------------
@@ -179,7 +443,8 @@ async def test_a_body_that_does_not_decompress_is_a_400(app: Served) -> None:
 @pytest.mark.parametrize(
     "content_type", ["text/plain", "application/x-www-form-urlencoded", "", "application/jsonx", "text/plain;0*"]
 )
-async def test_only_application_json_is_read(app: Served, content_type: str) -> None:
+async def test_read_json_refuses_other_media_types_even_without_the_guard(serve: Serve, content_type: str) -> None:
+    app = await serve(guard=False)
     status, body = await app.post(b"{}", content_type=content_type)
     assert (status, body) == (415, {"error": "error-content-type", "detail": "send application/json"})
 
