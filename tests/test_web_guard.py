@@ -26,6 +26,7 @@ from bot.channels.web.guard import (
     Middleware,
     read_json,
     request_guard,
+    security_headers,
 )
 
 MAX_BYTES = 16 * 1024
@@ -95,7 +96,7 @@ async def serve() -> AsyncIterator[Serve]:
     ) -> Served:
         port = unused_port()
         calls: list[str] = []
-        middlewares: list[Middleware] = []
+        middlewares: list[Middleware] = [security_headers]
         if behind_tls:
             middlewares.append(as_https)
         if guard:
@@ -447,6 +448,34 @@ async def test_read_json_refuses_other_media_types_even_without_the_guard(serve:
     app = await serve(guard=False)
     status, body = await app.post(b"{}", content_type=content_type)
     assert (status, body) == (415, {"error": "error-content-type", "detail": "send application/json"})
+
+
+# --- security headers ------------------------------------------------------------------------
+
+EXPECTED_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+async def test_every_response_carries_the_security_headers_refusals_and_errors_included(app: Served) -> None:
+    requests = [
+        (app.client.get("/page"), 200),
+        (app.client.get("/nowhere"), 404),  # raised as an HTTPException by the router
+        (app.client.post("/api/echo", data=b"{}", headers={"Content-Type": "text/plain"}), 415),  # the guard's
+        (app.client.post("/api/echo", data=b"[1,", headers={"Content-Type": "application/json"}), 400),
+    ]
+    for request, status in requests:
+        async with request as response:
+            assert response.status == status
+            assert {name: response.headers.get(name) for name in EXPECTED_HEADERS} == EXPECTED_HEADERS
 
 
 # --- anything at all -------------------------------------------------------------------------
