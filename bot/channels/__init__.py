@@ -1,0 +1,1 @@
+"""Channels: the ways people reach the coach (the browser today; Slack and Teams later)."""
