@@ -17,8 +17,12 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from bot.startup import StartupError, check_guides_in_use
+from flows.loader import default_guide_dir
+from flows.model import Guide
 from storage.db import Database
-from tests.conftest import POSTGRES_URL
+from storage.inventory import guide_usage
+from tests.conftest import POSTGRES_URL, Team
 
 
 @pytest.fixture
@@ -26,6 +30,47 @@ def silent_server() -> Iterator[int]:
     """A port that accepts connections and never says a word, like a frozen database server."""
     with socket.create_server(("127.0.0.1", 0)) as sock:
         yield sock.getsockname()[1]
+
+
+# --- guides removed while projects use them -------------------------------------------------------
+
+
+async def test_guide_usage_counts_projects_per_guide_in_every_workspace(db: Database, team: Team) -> None:
+    await team.command("start kommer-forbi A")
+    await team.command("start kommer-forbi B")
+    await team.command("start vejviseren C")
+    await Team(team.coach, workspace="another-library").command("start kommer-forbi D")
+    async with db.session() as session:
+        assert await guide_usage(session) == {"kommer-forbi": 3, "vejviseren": 1}
+
+
+async def test_a_used_guide_whose_file_is_missing_is_named_with_its_project_count(
+    db: Database, team: Team, guides: dict[str, Guide], tmp_path: Path
+) -> None:
+    await team.command("start kommer-forbi A")
+    await Team(team.coach, workspace="another-library").command("start kommer-forbi B")
+    await check_guides_in_use(db, guides, None)  # all files there: no complaint
+    without = {guide_id: guide for guide_id, guide in guides.items() if guide_id != "kommer-forbi"}
+    with pytest.raises(StartupError) as error:
+        await check_guides_in_use(db, without, tmp_path)
+    assert str(error.value) == (
+        f"guide 'kommer-forbi' is used by 2 projects but its file is missing from {tmp_path}: "
+        "restore kommer-forbi.yaml there or set guides_dir to a directory that has it"
+    )
+
+
+async def test_several_missing_guides_are_all_named_in_one_line(
+    db: Database, team: Team, guides: dict[str, Guide]
+) -> None:
+    await team.command("start kommer-forbi A")
+    await team.command("start vejviseren B")
+    unused = {guide_id: guide for guide_id, guide in guides.items() if guide_id == "samskabelse"}
+    with pytest.raises(StartupError) as error:
+        await check_guides_in_use(db, unused, None)
+    assert str(error.value) == (
+        "guides 'kommer-forbi' (1 project), 'vejviseren' (1 project) are used but their files are missing from "
+        f"{default_guide_dir()}: restore them there or set guides_dir to a directory that has them"
+    )
 
 
 # --- timeouts -------------------------------------------------------------------------------------
