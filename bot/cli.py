@@ -74,9 +74,21 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     async def app() -> web.Application:
         return await make_app(config)
 
-    token = f"/?token={config.server.access_token}" if config.server.access_token else "/"
-    click.echo(f"Outreach Coach: http://{config.server.host}:{config.server.port}{token}")
-    web.run_app(app(), sock=sockets, print=None)
+    web.run_app(app(), sock=sockets, print=lambda _aiohttp_banner: click.echo(_where(config)))
+
+
+def _where(config: Config) -> str:
+    """Where the chat is, printed once the server listens.
+
+    The token is never printed whole: terminals, logs and screen shares are not secret.
+    """
+    lines = [f"Outreach Coach: http://{config.server.host}:{config.server.port}/"]
+    if token := config.server.access_token:
+        shown = token[: min(4, len(token) // 4)]  # never more than a quarter of it
+        lines.append(
+            f"Access token: the configured one ({shown}…); add ?token=<access token> to the address to open the chat"
+        )
+    return "\n".join(lines)
 
 
 async def _migrate(config: Config) -> None:

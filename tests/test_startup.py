@@ -26,7 +26,7 @@ from flows.loader import default_guide_dir
 from flows.model import Guide
 from storage.db import Database
 from storage.inventory import guide_usage
-from tests.conftest import POSTGRES_URL, Team, free_port
+from tests.conftest import POSTGRES_URL, Team, free_port, start_server
 
 COMMANDS = [("serve",), ("chat",), ("db", "upgrade"), ("export", "1")]
 NOT_UTF8 = b"\xff\xfe[server]\nport = 3978\n"
@@ -153,6 +153,27 @@ def test_a_port_in_use_is_named_before_the_database_is_touched(tmp_path: Path) -
     assert line.startswith(f"outreach-coach: port {port} on 127.0.0.1 is already in use")
     assert "--port" in line
     assert not (tmp_path / "data").exists()
+
+
+# --- the address printed at start -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("token", "shown"), [("s3cret-token-for-tests", "s3cr…"), ("s3cret", "s…")])
+def test_serve_prints_the_address_without_the_token(tmp_path: Path, token: str, shown: str) -> None:
+    server = start_server(tmp_path / "data", env={"OUTREACH_COACH_ACCESS_TOKEN": token})
+    server.process.terminate()
+    output, _ = server.process.communicate(timeout=10)
+    lines = output.splitlines()
+    assert lines[0] == f"Outreach Coach: {server.url}/"
+    assert f"the configured one ({shown})" in lines[1]
+    assert token not in output
+
+
+def test_serve_without_a_token_prints_only_the_address(tmp_path: Path) -> None:
+    server = start_server(tmp_path / "data")
+    server.process.terminate()
+    output, _ = server.process.communicate(timeout=10)
+    assert output.splitlines() == [f"Outreach Coach: {server.url}/"]
 
 
 # --- guides removed while projects use them -------------------------------------------------------
