@@ -19,10 +19,10 @@ from bot.coach import Coach
 from bot.config import Config, ConfigError, load_config
 from bot.export import logbook_csv, logbook_markdown
 from bot.i18n import Messages
+from bot.startup import StartupError, bind, check_guides_in_use, open_database, read_guides
 from flows.diagram import mermaid
-from flows.loader import GuideError, load_guides
+from flows.loader import GuideError
 from flows.model import Guide
-from storage.db import Database
 from storage.repository import NotFound, WorkspaceRepo, find_workspace
 
 T = TypeVar("T")
@@ -36,7 +36,7 @@ class _Cli(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (ConfigError, GuideError) as error:
+        except (ConfigError, GuideError, StartupError) as error:
             click.echo(f"outreach-coach: {error}", err=True)
             sys.exit(2)
 
@@ -65,13 +65,36 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     server = config.server.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v})
     config = config.model_copy(update={"server": server})
     config.require_safe_binding()
+    # Everything that can fail because of the surroundings fails here, as one line, before
+    # the server starts: make_app loads the guides and migrates again, finding them fine.
+    read_guides(config.guides_dir)
+    sockets = bind(config.server.host, config.server.port)
+    _run(_migrate(config))
 
     async def app() -> web.Application:
         return await make_app(config)
 
-    token = f"/?token={config.server.access_token}" if config.server.access_token else "/"
-    click.echo(f"Outreach Coach: http://{config.server.host}:{config.server.port}{token}")
-    web.run_app(app(), host=config.server.host, port=config.server.port, print=None)
+    web.run_app(app(), sock=sockets, print=lambda _aiohttp_banner: click.echo(_where(config)))
+
+
+def _where(config: Config) -> str:
+    """Where the chat is, printed once the server listens.
+
+    The token is never printed whole: terminals, logs and screen shares are not secret.
+    """
+    lines = [f"Outreach Coach: http://{config.server.host}:{config.server.port}/"]
+    if token := config.server.access_token:
+        shown = token[: min(4, len(token) // 4)]  # never more than a quarter of it
+        lines.append(
+            f"Access token: the configured one ({shown}…); add ?token=<access token> to the address to open the chat"
+        )
+    return "\n".join(lines)
+
+
+async def _migrate(config: Config) -> None:
+    """Reach and migrate the database, so any problem with it is one line before anything starts."""
+    database = await open_database(config)
+    await database.dispose()
 
 
 @main.command()
@@ -84,12 +107,12 @@ def chat(ctx: click.Context, user: str, lang: str | None, channel: str) -> None:
     from bot.terminal import chat as terminal_chat
 
     config = _config(ctx)
+    guides = read_guides(config.guides_dir)
 
     async def go() -> None:
-        guides = load_guides(config.guides_dir)
-        db = Database(config.database_url)
-        await db.upgrade()
+        db = await open_database(config)
         try:
+            await check_guides_in_use(db, guides, config.guides_dir)
             coach = Coach(db, guides, timezone=config.timezone)
             name = user or Messages(lang or config.language)("terminal-default-user")
             await terminal_chat(coach, name, lang or config.language, channel)
@@ -105,7 +128,7 @@ def guides() -> None:
 
 
 def _guides(ctx: click.Context) -> dict[str, Guide]:
-    return load_guides(_config(ctx.find_root()).guides_dir)
+    return read_guides(_config(ctx.find_root()).guides_dir)
 
 
 @guides.command("list")
@@ -170,16 +193,7 @@ def db() -> None:
 @click.pass_context
 def db_upgrade(ctx: click.Context) -> None:
     """Apply all migrations (also done at every start)."""
-    config = _config(ctx.find_root())
-
-    async def go() -> None:
-        database = Database(config.database_url)
-        try:
-            await database.upgrade()
-        finally:
-            await database.dispose()
-
-    _run(go())
+    _run(_migrate(_config(ctx.find_root())))
     click.echo("database is at the newest schema")
 
 
@@ -196,13 +210,13 @@ def export_command(
 ) -> None:
     """Write a project's logbook as Markdown or CSV."""
     config = _config(ctx)
+    guides = read_guides(config.guides_dir)
 
     async def go() -> str:
-        database = Database(config.database_url)
-        await database.upgrade()
-        coach = Coach(database, load_guides(config.guides_dir))
-        t = Messages(lang)
+        database = await open_database(config)
         try:
+            coach = Coach(database, guides)
+            t = Messages(lang)
             async with database.session() as session, session.begin():
                 found = await find_workspace(session, platform, workspace)
                 repo = WorkspaceRepo(session, found)

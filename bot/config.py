@@ -90,6 +90,9 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] = os.enviro
             raw = tomllib.loads(source.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ConfigError(f"{source}: no such config file") from None
+        except UnicodeDecodeError as error:
+            where = f"{error.reason} at byte {error.start}"
+            raise ConfigError(f"{source}: not UTF-8 text ({where}): save it as UTF-8") from None
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"{source}: not valid TOML ({error})") from None
     overrides = {
