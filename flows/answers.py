@@ -22,6 +22,8 @@ NO = {"nej", "n", "no", "false", "ikke endnu", "not yet"}
 ALL = {"alle", "all"}
 NONE = {"ingen", "none"}
 DATE_EXAMPLE = "24.12.2026"
+# Only 0-9: Python's isdigit() also accepts "²", which int() then refuses.
+_ASCII_NUMBER = re.compile(r"[0-9]+")
 
 
 class _DanishDates(date_parser.parserinfo):
@@ -99,7 +101,7 @@ def _confirm(raw: Any) -> bool | Invalid:
 
 def _option_id(step: Step, token: str) -> str | None:
     token = token.strip()
-    if token.isdigit() and 1 <= int(token) <= len(step.options):
+    if _ASCII_NUMBER.fullmatch(token) and 1 <= int(token) <= len(step.options):
         return step.options[int(token) - 1].id
     lowered = token.lower()
     for option in step.options:
@@ -121,10 +123,12 @@ def _multi(step: Step, raw: Any) -> list[str] | Invalid:
         if word in NONE and step.kind is PromptKind.CHECKLIST:
             return []
         tokens = [t for t in re.split(r"[,;\n]+|\s+og\s+|\s+and\s+", raw) if t.strip()]
-        if all(t.strip().isdigit() for t in tokens):
+        if all(_ASCII_NUMBER.fullmatch(n) for t in tokens for n in t.split()):
             tokens = [n for t in tokens for n in t.split()]
-    else:
+    elif isinstance(raw, list):
         tokens = [str(t) for t in raw]
+    else:
+        tokens = [str(raw)]
     chosen: list[str] = []
     for token in tokens:
         option = _option_id(step, token)
@@ -150,11 +154,20 @@ def _date(raw: Any, today: date) -> str | Invalid:
 
 
 def _items(step: Step, raw: Any) -> list[str] | Invalid:
-    lines = raw.splitlines() if isinstance(raw, str) else [str(item) for item in raw]
-    items = [re.sub(r"^\s*(?:[-*•]|\d+[.)])\s*", "", line).strip() for line in lines]
+    if isinstance(raw, str):
+        lines = raw.splitlines()
+    elif isinstance(raw, list) and all(isinstance(item, str) for item in raw):
+        lines = [line for item in raw for line in item.splitlines()]
+    else:
+        return Invalid("not-text")
+    items = [re.sub(r"^\s*(?:[-*•]|[0-9]+[.)])\s*", "", line).strip() for line in lines]
     items = [item for item in items if item]
     if not items:
         return Invalid("empty")
+    # Items sent one by one (a form, a Slack modal) are held to the same limit as typed text.
+    length = len("\n".join(items))
+    if length > MAX_TEXT:
+        return Invalid("too-long", {"limit": MAX_TEXT, "length": length})
     if step.min_items and len(items) < step.min_items:
         return Invalid("too-few-items", {"min": step.min_items, "count": len(items)})
     if step.max_items and len(items) > step.max_items:

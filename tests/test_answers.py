@@ -80,3 +80,17 @@ def test_lists_one_item_per_line_within_bounds() -> None:
     assert parse_answer(s, "- a\n2. b\n\n• c", TODAY) == ["a", "b", "c"]
     assert parse_answer(s, "a\nb", TODAY) == Invalid("too-few-items", {"min": 3, "count": 2})
     assert parse_answer(s, "a\nb\nc\nd\ne", TODAY) == Invalid("too-many-items", {"max": 4, "count": 5})
+
+
+def test_a_list_sent_as_items_is_held_to_the_same_4000_characters() -> None:
+    s = step("list")
+    assert parse_answer(s, ["x" * 3000, "y" * 1001], TODAY) == Invalid("too-long", {"limit": 4000, "length": 4002})
+    assert parse_answer(s, ["x" * 2000, "y" * 1999], TODAY) == ["x" * 2000, "y" * 1999]
+
+
+@pytest.mark.parametrize("kind", ["text", "confirm", "date", "list", "single_choice", "multi_choice", "checklist"])
+@pytest.mark.parametrize("value", [{"a": 1}, [[1]], 1e308, -5, True, ["²", None], "²"])
+def test_a_value_of_the_wrong_shape_is_refused_or_read_never_crashes(kind: str, value: object) -> None:
+    extra = {"options": OPTIONS} if kind in ("single_choice", "multi_choice", "checklist") else {}
+    result = parse_answer(step(kind, **extra), value, TODAY)
+    assert isinstance(result, Invalid) or result is not None
