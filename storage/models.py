@@ -66,11 +66,20 @@ class Conversation(Base):
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
     external_id: Mapped[str] = mapped_column(String(255))
     name: Mapped[str] = mapped_column(String(255), default="")
+    # Where and how to write to the conversation later (a reminder after a restart): the
+    # channel's own address (Slack channel id, Teams conversation reference) and language.
+    address: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    lang: Mapped[str] = mapped_column(String(8), default="da")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Project(Base):
-    """One team's run through one guide. ``version`` guards against lost updates."""
+    """One team's run through one guide. ``version`` guards against lost updates.
+
+    The project row holds the whole state of its state machine: the answers (step id ->
+    value), the position (focus, skipped steps) and the one ``finished`` flag. One row
+    read and one row written per answer; every change is also kept in ``answer_history``.
+    """
 
     __tablename__ = "projects"
     __table_args__ = (Index("ix_projects_conversation_focus", "conversation_id", "focused_at"),)
@@ -82,6 +91,7 @@ class Project(Base):
     guide_id: Mapped[str] = mapped_column(String(64))
     guide_version: Mapped[int]
     owner: Mapped[str] = mapped_column(String(255))
+    answers: Mapped[dict[str, Any]]
     position: Mapped[dict[str, Any]]
     finished: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -90,21 +100,6 @@ class Project(Base):
     focused_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __mapper_args__ = {"version_id_col": version}
-
-
-class Answer(Base):
-    """The current answer to one step of one project."""
-
-    __tablename__ = "answers"
-    __table_args__ = (UniqueConstraint("project_id", "step_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
-    step_id: Mapped[str] = mapped_column(String(64))
-    value: Mapped[Any]
-    author: Mapped[str] = mapped_column(String(255))
-    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AnswerHistory(Base):
@@ -146,6 +141,23 @@ class NudgeRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ProcessedEvent(Base):
+    """A platform event the coach has answered, with the replies it gave.
+
+    Slack retries what it did not see acknowledged within 3 s, Teams redelivers, people
+    double-click: a repeated event id is answered from this row and writes nothing.
+    """
+
+    __tablename__ = "processed_events"
+    __table_args__ = (UniqueConstraint("workspace_id", "event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    event_id: Mapped[str] = mapped_column(String(255))
+    replies: Mapped[list[Any]] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class AuditEvent(Base):
     """Who did what to which project. Kept after a project is deleted, without its content."""
 
@@ -162,12 +174,12 @@ class AuditEvent(Base):
 
 
 __all__ = [
-    "Answer",
     "AnswerHistory",
     "AuditEvent",
     "Base",
     "Conversation",
     "NudgeRow",
+    "ProcessedEvent",
     "Project",
     "UTCDateTime",
     "Workspace",

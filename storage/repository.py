@@ -7,84 +7,150 @@ built for one workspace id: a project id from another workspace is simply not fo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from storage.models import (
-    Answer,
     AnswerHistory,
     AuditEvent,
     Conversation,
     NudgeRow,
+    ProcessedEvent,
     Project,
     Workspace,
-    utcnow,
 )
+
+# Ids are 32-bit on PostgreSQL's INTEGER columns; a larger number can name no row.
+MAX_ID = 2**31 - 1
+
+
+# The statements every answer runs, built once: building and keying a statement per call
+# costs about as much as sending it.
+_FOCUSED = (
+    select(Project)
+    .where(Project.workspace_id == bindparam("workspace"), Project.conversation_id == bindparam("conversation"))
+    .order_by(Project.focused_at.desc(), Project.id.desc())
+    .limit(1)
+)
+_PROJECT = select(Project).where(Project.workspace_id == bindparam("workspace"), Project.id == bindparam("project"))
+_PROJECT_IN = _PROJECT.where(Project.conversation_id == bindparam("conversation"))
+_SAVE_STATE = (
+    update(Project.__table__)
+    .where(Project.__table__.c.id == bindparam("project"), Project.__table__.c.version == bindparam("expected"))
+    .values(
+        answers=bindparam("answers"),
+        position=bindparam("position"),
+        finished=bindparam("finished"),
+        focused_at=bindparam("now"),
+        updated_at=bindparam("now"),
+        version=bindparam("next_version"),
+    )
+)
+_ADD_HISTORY = insert(AnswerHistory.__table__)
+_REMEMBER_EVENT = insert(ProcessedEvent.__table__)
 
 
 class NotFound(LookupError):
     """No such row in this workspace."""
 
 
-async def find_workspace(session: AsyncSession, platform: str, external_id: str) -> Workspace:
+@dataclass(frozen=True)
+class WorkspaceRef:
+    """What a turn needs of its workspace; small and immutable, so callers can cache it."""
+
+    id: int
+    timezone: str
+
+
+@dataclass(frozen=True)
+class ConversationRef:
+    id: int
+    external_id: str
+    address: dict[str, Any] | None
+    lang: str
+
+
+async def find_workspace(session: AsyncSession, platform: str, external_id: str) -> WorkspaceRef:
     query = select(Workspace).where(Workspace.platform == platform, Workspace.external_id == external_id)
     found = (await session.execute(query)).scalar_one_or_none()
     if found is None:
         raise NotFound(f"{platform}/{external_id}")
-    return found
+    return WorkspaceRef(found.id, found.timezone)
 
 
-async def get_or_create_workspace(
+async def ensure_workspace(
     session: AsyncSession, platform: str, external_id: str, name: str = "", timezone: str = "Europe/Copenhagen"
-) -> Workspace:
-    query = select(Workspace).where(Workspace.platform == platform, Workspace.external_id == external_id)
-    found = (await session.execute(query)).scalar_one_or_none()
-    if found:
-        return found
+) -> WorkspaceRef:
+    try:
+        return await find_workspace(session, platform, external_id)
+    except NotFound:
+        pass
     try:
         async with session.begin_nested():
             workspace = Workspace(platform=platform, external_id=external_id, name=name, timezone=timezone)
             session.add(workspace)
-        return workspace
+        return WorkspaceRef(workspace.id, workspace.timezone)
     except IntegrityError:  # created by a concurrent request a moment ago
-        return (await session.execute(query)).scalar_one()
+        return await find_workspace(session, platform, external_id)
+
+
+def _ref(conversation: Conversation) -> ConversationRef:
+    return ConversationRef(conversation.id, conversation.external_id, conversation.address, conversation.lang)
 
 
 class WorkspaceRepo:
-    def __init__(self, session: AsyncSession, workspace: Workspace) -> None:
+    def __init__(self, session: AsyncSession, workspace_id: int) -> None:
         self.session = session
-        self.workspace = workspace
-
-    @property
-    def workspace_id(self) -> int:
-        return self.workspace.id
+        self.workspace_id = workspace_id
 
     # --- conversations -----------------------------------------------------------
 
-    async def conversation(self, external_id: str, name: str = "") -> Conversation:
+    async def find_conversation(self, external_id: str) -> ConversationRef | None:
         query = select(Conversation).where(
             Conversation.workspace_id == self.workspace_id, Conversation.external_id == external_id
         )
         found = (await self.session.execute(query)).scalar_one_or_none()
-        if found:
-            return found
-        try:
-            async with self.session.begin_nested():
-                conversation = Conversation(workspace_id=self.workspace_id, external_id=external_id, name=name)
-                self.session.add(conversation)
-            return conversation
-        except IntegrityError:
-            return (await self.session.execute(query)).scalar_one()
+        return _ref(found) if found else None
 
-    async def conversation_by_id(self, conversation_id: int) -> Conversation:
-        found = await self.session.get(Conversation, conversation_id)
-        if found is None or found.workspace_id != self.workspace_id:
-            raise NotFound(conversation_id)
-        return found
+    async def ensure_conversation(
+        self, external_id: str, name: str, address: dict[str, Any] | None, lang: str
+    ) -> ConversationRef:
+        """The conversation, created on first sight; its address and language kept current."""
+        query = select(Conversation).where(
+            Conversation.workspace_id == self.workspace_id, Conversation.external_id == external_id
+        )
+        found = (await self.session.execute(query)).scalar_one_or_none()
+        if found is None:
+            try:
+                async with self.session.begin_nested():
+                    found = Conversation(
+                        workspace_id=self.workspace_id, external_id=external_id, name=name, address=address, lang=lang
+                    )
+                    self.session.add(found)
+                return _ref(found)
+            except IntegrityError:
+                found = (await self.session.execute(query)).scalar_one()
+        if (address is not None and found.address != address) or found.lang != lang:
+            found.address = address if address is not None else found.address
+            found.lang = lang
+        return _ref(found)
+
+    async def update_conversation(self, conversation_id: int, address: dict[str, Any] | None, lang: str) -> None:
+        values: dict[str, Any] = {"lang": lang}
+        if address is not None:
+            values["address"] = address
+        await self.session.execute(
+            update(Conversation)
+            .where(Conversation.workspace_id == self.workspace_id, Conversation.id == conversation_id)
+            .values(**values)
+        )
 
     # --- projects ---------------------------------------------------------------------
 
@@ -98,36 +164,36 @@ class WorkspaceRepo:
             query = query.where(Project.conversation_id == conversation_id)
         return (await self.session.execute(query)).scalars().all()
 
-    async def project(self, project_id: int) -> Project:
-        query = self._projects().where(Project.id == project_id)
-        found = (await self.session.execute(query)).scalar_one_or_none()
+    async def project(self, project_id: int, conversation_id: int | None = None) -> Project:
+        """A project of this workspace (and of that conversation, when given), else NotFound."""
+        if not 1 <= project_id <= MAX_ID:
+            raise NotFound(project_id)
+        params = {"workspace": self.workspace_id, "project": project_id, "conversation": conversation_id}
+        query = _PROJECT if conversation_id is None else _PROJECT_IN
+        found = (await self.session.execute(query, params)).scalar_one_or_none()
         if found is None:
             raise NotFound(project_id)
         return found
 
     async def focused_project(self, conversation_id: int) -> Project | None:
         """The conversation's current project: the one touched last."""
-        query = (
-            self._projects()
-            .where(Project.conversation_id == conversation_id)
-            .order_by(Project.focused_at.desc(), Project.id.desc())
-            .limit(1)
-        )
-        return (await self.session.execute(query)).scalar_one_or_none()
+        params = {"workspace": self.workspace_id, "conversation": conversation_id}
+        return (await self.session.execute(_FOCUSED, params)).scalar_one_or_none()
 
-    async def find_project(self, conversation_id: int, reference: str) -> Project | None:
-        """A project of this conversation by number or (case-insensitive) name."""
-        reference = reference.strip().lstrip("#")
+    async def find_project(self, conversation_id: int, number: int | None, name: str) -> Project | None:
+        """A project of this conversation by number, else by (case-insensitive) name."""
         query = self._projects().where(Project.conversation_id == conversation_id)
-        if reference.isdigit():
-            query = query.where(Project.id == int(reference))
+        if number is not None:
+            if not 1 <= number <= MAX_ID:
+                return None
+            query = query.where(Project.id == number)
         else:
-            query = query.where(func.lower(Project.name) == reference.lower())
+            query = query.where(func.lower(Project.name) == name.lower())
         return (await self.session.execute(query.limit(1))).scalar_one_or_none()
 
     async def create_project(
         self,
-        conversation: Conversation,
+        conversation_id: int,
         name: str,
         guide_id: str,
         guide_version: int,
@@ -137,11 +203,12 @@ class WorkspaceRepo:
     ) -> Project:
         project = Project(
             workspace_id=self.workspace_id,
-            conversation_id=conversation.id,
+            conversation_id=conversation_id,
             name=name,
             guide_id=guide_id,
             guide_version=guide_version,
             owner=owner,
+            answers={},
             position=position,
             created_at=now,
             updated_at=now,
@@ -151,53 +218,55 @@ class WorkspaceRepo:
         await self.session.flush()
         return project
 
+    async def save_state(
+        self, project: Project, answers: dict[str, Any], position: dict[str, Any], finished: bool, now: datetime
+    ) -> None:
+        """Write a project's state in one UPDATE under its version check, and claim the row.
+
+        A plain statement rather than the ORM's unit of work: this runs on every answer,
+        and the flush machinery costs more than the round trip. A concurrent writer that
+        got there first makes this raise StaleDataError, as the ORM's own check would.
+        """
+        params = {
+            "project": project.id,
+            "expected": project.version,
+            "answers": answers,
+            "position": position,
+            "finished": finished,
+            "now": now,
+            "next_version": project.version + 1,
+        }
+        result = await self.session.execute(_SAVE_STATE, params)
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise StaleDataError(f"project {project.id} changed or was deleted meanwhile")
+        saved = {"answers": answers, "position": position, "finished": finished, "focused_at": now, "updated_at": now}
+        for key, value in {**saved, "version": project.version + 1}.items():
+            set_committed_value(project, key, value)
+
     async def delete_project(self, project: Project) -> None:
-        # Explicit deletes, so no answer or pending nudge outlives its project even where
-        # the database does not enforce ON DELETE CASCADE.
-        for table in (NudgeRow, AnswerHistory, Answer):
-            await self.session.execute(
-                delete(table).where(table.workspace_id == self.workspace_id, table.project_id == project.id)
-            )
+        """Delete the project row first, under its version check, so a concurrent answer
+        (which also writes that row first) waits for it or fails cleanly; the database's
+        ON DELETE CASCADE then removes its history and reminders."""
         await self.session.delete(project)
         await self.session.flush()
 
-    # --- answers ----------------------------------------------------------------------
-
-    async def answers(self, project_id: int) -> dict[str, Answer]:
-        query = select(Answer).where(Answer.workspace_id == self.workspace_id, Answer.project_id == project_id)
-        return {a.step_id: a for a in (await self.session.execute(query)).scalars()}
-
-    async def save_answer(self, project: Project, step_id: str, value: Any, author: str) -> None:
-        query = select(Answer).where(
-            Answer.workspace_id == self.workspace_id, Answer.project_id == project.id, Answer.step_id == step_id
-        )
-        existing = (await self.session.execute(query)).scalar_one_or_none()
-        if existing is None:
-            self.session.add(
-                Answer(
-                    workspace_id=self.workspace_id, project_id=project.id, step_id=step_id, value=value, author=author
-                )
-            )
-            await self.add_history(project.id, step_id, "answered", value, None, author)
-        else:
-            old = existing.value
-            existing.value, existing.author, existing.answered_at = value, author, utcnow()
-            await self.add_history(project.id, step_id, "edited", value, old, author)
+    # --- history ----------------------------------------------------------------------
 
     async def add_history(
-        self, project_id: int, step_id: str, action: str, value: Any, old_value: Any, author: str
+        self, project_id: int, step_id: str, action: str, value: Any, old_value: Any, author: str, at: datetime
     ) -> None:
-        self.session.add(
-            AnswerHistory(
-                workspace_id=self.workspace_id,
-                project_id=project_id,
-                step_id=step_id,
-                action=action,
-                value=value,
-                old_value=old_value,
-                author=author,
-                at=utcnow(),
-            )
+        await self.session.execute(
+            _ADD_HISTORY,
+            {
+                "workspace_id": self.workspace_id,
+                "project_id": project_id,
+                "step_id": step_id,
+                "action": action,
+                "value": value,
+                "old_value": old_value,
+                "author": author,
+                "at": at,
+            },
         )
 
     async def history(self, project_id: int) -> Sequence[AnswerHistory]:
@@ -222,7 +291,7 @@ class WorkspaceRepo:
         payload: dict[str, Any],
         thread: str | None = None,
     ) -> NudgeRow:
-        """Add a nudge, or move a pending one with the same key (a changed date)."""
+        """Add a nudge, or move the one with the same key (a changed date) back to pending."""
         dedupe = f"{project.id}:{key}"
         query = select(NudgeRow).where(NudgeRow.workspace_id == self.workspace_id, NudgeRow.dedupe_key == dedupe)
         nudge = (await self.session.execute(query)).scalar_one_or_none()
@@ -246,13 +315,15 @@ class WorkspaceRepo:
         return nudge
 
     async def cancel_nudge(self, project: Project, key: str) -> None:
-        query = select(NudgeRow).where(
-            NudgeRow.workspace_id == self.workspace_id,
-            NudgeRow.dedupe_key == f"{project.id}:{key}",
-            NudgeRow.status == "pending",
+        await self.session.execute(
+            update(NudgeRow)
+            .where(
+                NudgeRow.workspace_id == self.workspace_id,
+                NudgeRow.dedupe_key == f"{project.id}:{key}",
+                NudgeRow.status == "pending",
+            )
+            .values(status="cancelled")
         )
-        for nudge in (await self.session.execute(query)).scalars():
-            nudge.status = "cancelled"
 
     async def nudges(self, project_id: int) -> Sequence[NudgeRow]:
         query = (
@@ -262,11 +333,26 @@ class WorkspaceRepo:
         )
         return (await self.session.execute(query)).scalars().all()
 
+    # --- events already answered ---------------------------------------------------------
+
+    async def remember_event(self, event_id: str, replies: list[Any], at: datetime) -> None:
+        """Record an answered event; a second delivery then fails on the unique key."""
+        params = {"workspace_id": self.workspace_id, "event_id": event_id, "replies": replies, "at": at}
+        await self.session.execute(_REMEMBER_EVENT, params)
+
+    async def recall_event(self, event_id: str) -> list[Any] | None:
+        query = select(ProcessedEvent.replies).where(
+            ProcessedEvent.workspace_id == self.workspace_id, ProcessedEvent.event_id == event_id
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
     # --- audit ------------------------------------------------------------------------
 
-    async def audit(self, project_id: int | None, actor: str, action: str, **detail: Any) -> None:
+    def audit(self, project_id: int | None, actor: str, action: str, at: datetime, **detail: Any) -> None:
         self.session.add(
-            AuditEvent(workspace_id=self.workspace_id, project_id=project_id, actor=actor, action=action, detail=detail)
+            AuditEvent(
+                workspace_id=self.workspace_id, project_id=project_id, actor=actor, action=action, detail=detail, at=at
+            )
         )
 
     async def audit_trail(self, project_id: int | None = None) -> Sequence[AuditEvent]:
