@@ -41,11 +41,11 @@ def logbook_markdown(book: Logbook, t: Messages) -> str:
     present = Presenter(t, {book.guide.id: book.guide})
     project, guide, state = book.project, book.guide, book.state
     last_by_step = {h.step_id: h for h in book.history if h.action in ("answered", "edited")}
-    status = t("project-finished") if project.finished else t("project-active")
+    status = t.text("project-finished") if project.finished else t.text("project-active")
     out = [
-        f"# {t('logbook-title', project=markdown_literal(project.name))}",
+        f"# {t.text('logbook-title', project=markdown_literal(project.name))}",
         "",
-        t(
+        t.text(
             "logbook-meta",
             guide=markdown_literal(present.text(guide.title)),
             owner=markdown_literal(project.owner),
@@ -69,9 +69,11 @@ def logbook_markdown(book: Logbook, t: Messages) -> str:
                 out.append(f"_{markdown_literal(entry.author)}, {_stamp(entry.at)}_")
             out.append("")
     out += [
-        f"## {t('logbook-history')}",
+        f"## {t.text('logbook-history')}",
         "",
-        f"| {t('csv-time')} | {t('csv-author')} | {t('csv-question')} | {t('csv-action')} | {t('csv-value')} |",
+        "| "
+        + " | ".join(t.text(key) for key in ("csv-time", "csv-author", "csv-question", "csv-action", "csv-value"))
+        + " |",
         "|---|---|---|---|---|",
     ]
     for entry in book.history:
@@ -81,7 +83,7 @@ def logbook_markdown(book: Logbook, t: Messages) -> str:
             _stamp(entry.at),
             markdown_cell(entry.author),
             markdown_cell(question),
-            t(f"action-{entry.action}"),
+            t.text(f"action-{entry.action}"),
             markdown_cell(value),
         ]
         out.append(f"| {' | '.join(cells)} |")
@@ -94,13 +96,13 @@ def logbook_csv(book: Logbook, t: Messages) -> str:
     writer = csv.writer(buffer)
     rows: list[list[str]] = [
         [
-            t("csv-time"),
-            t("csv-author"),
-            t("csv-step"),
-            t("csv-question"),
-            t("csv-action"),
-            t("csv-value"),
-            t("csv-old-value"),
+            t.text("csv-time"),
+            t.text("csv-author"),
+            t.text("csv-step"),
+            t.text("csv-question"),
+            t.text("csv-action"),
+            t.text("csv-value"),
+            t.text("csv-old-value"),
         ]
     ]
     for entry in book.history:

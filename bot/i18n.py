@@ -1,7 +1,9 @@
 """The coach's own words, in Fluent files (``bot/locales/<lang>.ftl``), Danish by default.
 
 Fluent handles plurals and variables per language, so sentences stay whole in the data
-files instead of being glued together in code.
+files instead of being glued together in code. The files are written in the markup of
+:func:`bot.richtext.parse_markup`; ``{ CMD("start <guide>") }`` mentions a command, which
+each channel shows in its own form. Every string value passed in is literal text.
 """
 
 from __future__ import annotations
@@ -14,24 +16,50 @@ from fluent.runtime import FluentBundle, FluentResource
 from fluent.syntax import FluentParser
 from fluent.syntax.ast import Junk, Message
 
+from bot.richtext import Mention, Rich, literal, mention, parse_markup
+
 LOCALES = Path(__file__).parent / "locales"
 LANGUAGES = ("da", "en")
 DEFAULT_LANGUAGE = "da"
 
 
+def language(lang: str | None) -> str:
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
 class Messages:
-    def __init__(self, lang: str) -> None:
-        self.lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    def __init__(self, lang: str | None) -> None:
+        self.lang = language(lang)
         self._bundle = _bundle(self.lang)
 
-    def __call__(self, key: str, **params: Any) -> str:
+    def __call__(self, key: str, **params: Any) -> Rich:
+        return parse_markup(self._format(key, params))
+
+    def text(self, key: str, **params: Any) -> str:
+        """A short string without markup (a button label, a column heading)."""
+        return self(key, **params).plain()
+
+    def _format(self, key: str, params: dict[str, Any]) -> str:
         message = self._bundle.get_message(key)
         if message.value is None:
             raise KeyError(f"message '{key}' has no value in {self.lang}")
-        text, errors = self._bundle.format_pattern(message.value, params)
+        values = {name: _value(value) for name, value in params.items()}
+        text, errors = self._bundle.format_pattern(message.value, values)
         if errors:
             raise ValueError(f"message '{key}' in {self.lang}: {errors}")
         return text
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, str):
+        return literal(value)
+    if isinstance(value, Mention):
+        return mention(value.command)
+    return value
+
+
+def _command(command: Any) -> str:
+    return mention(str(command))
 
 
 @cache
@@ -40,7 +68,7 @@ def _bundle(lang: str) -> FluentBundle:
     junk = [entry for entry in FluentParser().parse(source).body if isinstance(entry, Junk)]
     if junk:  # Fluent skips unparsable entries silently; we would rather know.
         raise ValueError(f"{lang}.ftl does not parse near: {junk[0].content[:60]!r}")
-    bundle = FluentBundle([lang], use_isolating=False)
+    bundle = FluentBundle([lang], use_isolating=False, functions={"CMD": _command})
     bundle.add_resource(FluentResource(source))
     return bundle
 

@@ -10,7 +10,19 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_skeleton
 
 from bot.i18n import Messages
-from bot.replies import ActionsReply, Choice, ProgressReply, QuestionReply, Reply, TextReply, TipReply
+from bot.replies import (
+    Action,
+    ActionsReply,
+    AnsweredReply,
+    Choice,
+    ProgressReply,
+    QuestionReply,
+    Reply,
+    TextReply,
+    TipReply,
+    question_key,
+)
+from bot.richtext import Rich, Span, items, line, paragraph
 from flows import engine
 from flows.engine import FlowState
 from flows.model import Guide, PromptKind, Step, Text
@@ -29,42 +41,49 @@ class Presenter:
     # --- guides and projects -------------------------------------------------------------
 
     def guide_list(self) -> list[Reply]:
-        lines = [self.t("guides-header")]
-        lines += [f"• {g.id}: {self.text(g.title)}. {self.text(g.summary)}" for g in self.guides.values()]
-        actions = [Choice(f"start {g.id}", self.text(g.title)) for g in self.guides.values()]
-        return [TextReply("\n".join(lines)), ActionsReply(self.t("guides-start"), actions)]
+        lines = [
+            line(Span(g.id, "strong"), f": {self.text(g.title)}. {self.text(g.summary)}") for g in self.guides.values()
+        ]
+        actions = [Action(self.text(g.title), command=f"start {g.id}") for g in self.guides.values()]
+        return [
+            TextReply(self.t("guides-header") + items(lines), audience="asker"),
+            ActionsReply(self.t("guides-start"), actions, audience="asker"),
+        ]
 
     def project_list(self, projects: Sequence[Project]) -> Reply:
-        lines = [self.t("projects-header")]
+        lines = []
         for index, project in enumerate(projects):
-            title = (
-                self.text(self.guides[project.guide_id].title) if project.guide_id in self.guides else project.guide_id
+            guide = self.guides.get(project.guide_id)
+            status = self.t.text("project-finished" if project.finished else "project-active")
+            words = self.t.text(
+                "project-line-current" if index == 0 else "project-line",
+                number=str(project.id),
+                project=project.name,
+                guide=self.text(guide.title) if guide else project.guide_id,
+                status=status,
             )
-            state = self.t("project-finished") if project.finished else self.t("project-active")
-            marker = "▶" if index == 0 else "•"
-            lines.append(f"{marker} #{project.id} {project.name} ({title}, {state})")
-        lines.append(self.t("projects-switch-hint"))
-        return TextReply("\n".join(lines))
+            lines.append(line(words))
+        return TextReply(self.t("projects-header") + items(lines) + self.t("projects-switch-hint"), audience="asker")
 
     # --- where the team stands -----------------------------------------------------------
 
     def where(self, project: Project, guide: Guide, state: FlowState, entering: bool) -> list[Reply]:
-        if state.finished or state.current is None:
+        current = engine.current_step(guide, state)
+        if current is None:
             return [TextReply(self.t("project-done", project=project.name))]
-        step = guide.step(state.current)
+        step = guide.step(current)
         section = guide.section_of(step.id)
-        replies: list[Reply] = [self.progress(project, guide, state)]
+        replies: list[Reply] = [self.progress(project, guide, state, current)]
         if entering:
-            replies.append(TextReply(f"*{self.text(section.title)}*"))
-            if section.intro:
-                replies.append(TextReply(self.text(section.intro)))
-            replies += [TipReply(self.text(tip)) for tip in section.tips]
-        replies += [TipReply(self.text(tip)) for tip in step.tips]
+            heading = paragraph(line(Span(self.text(section.title), "strong")))
+            replies.append(TextReply(heading + (Rich.text(self.text(section.intro)) if section.intro else Rich(()))))
+            replies += [TipReply(Rich.text(self.text(tip))) for tip in section.tips]
+        replies += [TipReply(Rich.text(self.text(tip))) for tip in step.tips]
         replies.append(self.question(project, step, state.answers.get(step.id)))
         return replies
 
-    def progress(self, project: Project, guide: Guide, state: FlowState) -> ProgressReply:
-        section = guide.section_of(state.current) if state.current else guide.sections[-1]
+    def progress(self, project: Project, guide: Guide, state: FlowState, current: str) -> ProgressReply:
+        section = guide.section_of(current)
         path = engine.active_path(guide, state)
         return ProgressReply(
             project_id=project.id,
@@ -78,7 +97,7 @@ class Presenter:
 
     def question(self, project: Project, step: Step, current: Any) -> QuestionReply:
         if step.kind is PromptKind.CONFIRM:
-            choices = [Choice("true", self.t("yes")), Choice("false", self.t("no"))]
+            choices = [Choice("true", self.t.text("yes")), Choice("false", self.t.text("no"))]
         else:
             choices = [Choice(o.id, self.text(o.label)) for o in step.options]
         return QuestionReply(
@@ -94,34 +113,45 @@ class Presenter:
             current=current,
         )
 
+    def answered(self, project: Project, step: Step, answer: str, by: str) -> AnsweredReply:
+        """The question as answered, replacing the question itself where the channel can."""
+        return AnsweredReply(
+            project_id=project.id,
+            step=step.id,
+            question=self.text(step.text),
+            answer=answer,
+            by=by,
+            replaces=question_key(project.id, step.id),
+        )
+
     def answers(self, project: Project, guide: Guide, state: FlowState) -> list[Reply]:
         path = engine.active_path(guide, state)
         on_path = [s for s in path if s in state.answers]
         if not on_path:
-            return [TextReply(self.t("answers-none", project=project.name))]
-        lines = [self.t("answers-header", project=project.name)]
-        for number, step_id in enumerate(on_path, start=1):
-            step = guide.step(step_id)
-            lines.append(f"{number}. {self.text(step.text)}\n   → {self.value(step, state.answers[step_id])}")
+            return [TextReply(self.t("answers-none", project=project.name), audience="asker")]
+        listed = [
+            line(Span(self.text(guide.step(s).text), "strong"), "\n→ ", self.value(guide.step(s), state.answers[s]))
+            for s in on_path
+        ]
+        text = self.t("answers-header", project=project.name) + items(listed, ordered=True)
         off_path = [s.id for s in guide.steps if s.id in state.answers and s.id not in path]
         if off_path:
-            lines.append(self.t("answers-off-path"))
-            lines += [
-                f"• {self.text(guide.step(s).text)} → {self.value(guide.step(s), state.answers[s])}" for s in off_path
-            ]
-        lines.append(self.t("answers-edit-hint"))
-        return [TextReply("\n".join(lines))]
+            text += self.t("answers-off-path") + items(
+                line(f"{self.text(guide.step(s).text)} → {self.value(guide.step(s), state.answers[s])}")
+                for s in off_path
+            )
+        return [TextReply(text + self.t("answers-edit-hint"), audience="asker")]
 
     @staticmethod
-    def step_id(guide: Guide, state: FlowState, reference: str) -> str | None:
+    def step_id(guide: Guide, state: FlowState, reference: str, number: int | None) -> str | None:
         """A step by id, or by its number in the ``answers`` list."""
         reference = reference.strip()
         if guide.has_step(reference):
             return reference
-        if reference.isdigit():
+        if number is not None:
             answered = [s for s in engine.active_path(guide, state) if s in state.answers]
-            if 1 <= int(reference) <= len(answered):
-                return answered[int(reference) - 1]
+            if 1 <= number <= len(answered):
+                return answered[number - 1]
         return None
 
     def step_text(self, guide: Guide, step_id: str) -> str:
@@ -132,13 +162,13 @@ class Presenter:
     def value(self, step: Step, value: Any) -> str:
         match step.kind:
             case PromptKind.CONFIRM:
-                return self.t("yes") if value else self.t("no")
+                return self.t.text("yes") if value else self.t.text("no")
             case PromptKind.SINGLE_CHOICE:
                 option = step.option(value)
                 return self.text(option.label) if option else str(value)
             case PromptKind.MULTI_CHOICE | PromptKind.CHECKLIST:
                 labels = [self.text(o.label) for o in step.options if o.id in value]
-                return ", ".join(labels) if labels else self.t("nothing-ticked")
+                return ", ".join(labels) if labels else self.t.text("nothing-ticked")
             case PromptKind.LIST:
                 return "; ".join(value)
             case PromptKind.DATE:
@@ -152,8 +182,8 @@ class Presenter:
 
     # --- events -----------------------------------------------------------------------
 
-    def rejection(self, guide: Guide, state: FlowState, rejected: engine.Rejected) -> str:
-        params = dict(rejected.params)
+    def rejection(self, guide: Guide, rejected: engine.Rejected) -> Rich:
+        params = {k: v for k, v in rejected.params.items() if k != "value"}
         for key in ("step", "current"):
             if isinstance(params.get(key), str):
                 params[key] = self.step_text(guide, params[key])
@@ -163,6 +193,4 @@ class Presenter:
         return TextReply(self.t("nudge-scheduled", message=self.text(nudge.message), when=self.when(due, tz)))
 
     def debrief(self, questions: Sequence[Text]) -> Reply:
-        lines = [self.t("debrief-opened")]
-        lines += [f"{n}. {self.text(q)}" for n, q in enumerate(questions, start=1)]
-        return TextReply("\n".join(lines))
+        return TextReply(self.t("debrief-opened") + items((line(self.text(q)) for q in questions), ordered=True))

@@ -1,60 +1,94 @@
 """The neutral conversation: a :class:`Turn` comes in, :data:`Reply` messages go out.
 
-Adapters (web, terminal, later Slack and Teams) build turns from their payloads and render
-replies in their own widgets; the coach never sees a platform's format.
+This is the contract every channel (browser, terminal, Slack, Teams) carries. An adapter
+builds a turn from its platform's payload; a renderer turns each reply into that
+platform's widgets. The coach never sees a platform's format, and a reply says all a
+channel needs to place it: who sees it, which earlier message it replaces, which thread.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, TypeAdapter
+
+from bot.richtext import Rich
 
 Lang = Literal["da", "en"]
+Audience = Literal["conversation", "asker"]
 
 
 @dataclass(frozen=True)
-class Turn:
-    """One thing a person said or clicked.
+class Actor:
+    """Who sent a turn: a stable platform id (for permissions and dedupe) and a name to show."""
 
-    ``command`` is set for slash commands (``start kommer-forbi Fitness``); ``text`` for a
-    plain message, which answers the current question; ``answer`` for a button or form
-    that names the step it answers, so a late click cannot answer the wrong question.
-    """
-
-    platform: str
-    workspace: str
-    conversation: str
-    user: str
-    command: str | None = None
-    text: str | None = None
-    answer: AnswerAction | None = None
-    project_id: int | None = None
-    lang: Lang = "da"
-    workspace_name: str = ""
-    conversation_name: str = ""
+    id: str
+    name: str
 
 
 @dataclass(frozen=True)
 class AnswerAction:
+    """A button or form that names the step it answers, so a late click cannot answer the wrong question."""
+
     step: str
     value: Any
     skip: bool = False
 
 
 @dataclass(frozen=True)
-class TextReply:
-    text: str
+class Turn:
+    """One thing a person said or clicked.
+
+    ``command`` is set for commands (``start kommer-forbi Fitness``); ``text`` for a plain
+    message, which answers the current question; ``answer`` for a button or form.
+    ``event_id`` is the platform's id of the delivery: a repeated one is answered from
+    the first result and writes nothing. ``address`` is what the channel needs to write
+    to this conversation later (a reminder after a restart); it is stored on the
+    conversation and refreshed when it changes, like ``lang``.
+    """
+
+    platform: str
+    workspace: str
+    conversation: str
+    actor: Actor
+    event_id: str | None = None
+    command: str | None = None
+    text: str | None = None
+    answer: AnswerAction | None = None
+    project_id: int | None = None
+    thread: str | None = None
+    address: dict[str, Any] | None = None
+    lang: Lang = "da"
+    workspace_name: str = ""
+    conversation_name: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Placement:
+    """Where a reply goes. ``asker`` replies are for the sender alone (Slack's ephemeral
+    messages); ``replaces`` names the key of an earlier message that this one updates in
+    place (the question that was just answered); ``thread`` is the platform's thread."""
+
+    audience: Audience = "conversation"
+    replaces: str | None = None
+    thread: str | None = None
+
+
+@dataclass(frozen=True)
+class TextReply(Placement):
+    text: Rich
     type: Literal["text"] = "text"
 
 
 @dataclass(frozen=True)
-class TipReply:
-    text: str
+class TipReply(Placement):
+    text: Rich
     type: Literal["tip"] = "tip"
 
 
 @dataclass(frozen=True)
-class ProgressReply:
+class ProgressReply(Placement):
     project_id: int
     project: str
     guide: str
@@ -71,13 +105,17 @@ class Choice:
     label: str
 
 
+def question_key(project_id: int, step: str) -> str:
+    return f"question:{project_id}:{step}"
+
+
 @dataclass(frozen=True)
-class QuestionReply:
-    """A question to answer. ``kind`` tells the adapter which widget fits.
+class QuestionReply(Placement):
+    """A question to answer. ``kind`` tells the channel which widget fits.
 
     Choice kinds (single_choice, multi_choice, checklist, confirm) render as buttons or
     checkboxes; text, list and date as a form field. ``current`` is the saved answer when
-    the team comes back to a question.
+    the team comes back to a question. ``key`` lets a later reply replace it.
     """
 
     project_id: int
@@ -92,29 +130,59 @@ class QuestionReply:
     current: Any = None
     type: Literal["question"] = "question"
 
+    @property
+    def key(self) -> str:
+        return question_key(self.project_id, self.step)
+
 
 @dataclass(frozen=True)
-class ActionsReply:
-    """Buttons that send a command, e.g. confirming a delete."""
+class AnsweredReply(Placement):
+    """A question after it was answered: what was asked, the answer, and by whom."""
 
-    text: str
-    actions: list[Choice]
+    project_id: int
+    step: str
+    question: str
+    answer: str
+    by: str
+    type: Literal["answered"] = "answered"
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button: it sends a command, or answers a step, on the sender's behalf."""
+
+    label: str
+    command: str | None = None
+    answer: AnswerAction | None = None
+    project_id: int | None = None
+    style: Literal["default", "primary", "danger"] = "default"
+
+
+@dataclass(frozen=True)
+class ActionsReply(Placement):
+    text: Rich
+    actions: list[Action]
     type: Literal["actions"] = "actions"
 
 
 @dataclass(frozen=True)
-class ExportReply:
-    """A logbook is ready; each adapter offers it its own way (link, file, printout)."""
+class ExportReply(Placement):
+    """A logbook is ready; each channel offers it its own way (links, a file, a printout)."""
 
     project_id: int
     project: str
-    markdown: str
-    csv: str
     type: Literal["export"] = "export"
 
 
-Reply = TextReply | TipReply | ProgressReply | QuestionReply | ActionsReply | ExportReply
+Reply = TextReply | TipReply | ProgressReply | QuestionReply | AnsweredReply | ActionsReply | ExportReply
+
+_REPLIES: TypeAdapter[list[Reply]] = TypeAdapter(list[Annotated[Reply, Field(discriminator="type")]])
 
 
-def to_json(reply: Reply) -> dict[str, Any]:
-    return asdict(reply)
+def dump_replies(replies: list[Reply]) -> list[Any]:
+    """Replies as JSON-ready data (kept with a processed event, sent to the browser)."""
+    return _REPLIES.dump_python(replies, mode="json")
+
+
+def load_replies(data: list[Any]) -> list[Reply]:
+    return _REPLIES.validate_python(data)

@@ -1,0 +1,72 @@
+"""Everything one turn's handlers need, in one place: the turn, the workspace's
+repository, the conversation, the guides, the clock and the team's language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Messages
+from bot.presenter import Presenter
+from bot.replies import Turn
+from flows.engine import FlowState
+from flows.model import Guide
+from storage.models import Project
+from storage.repository import ConversationRef, NotFound, WorkspaceRef, WorkspaceRepo
+
+
+class UnknownProject(LookupError):
+    """The turn names a project that is not in its conversation (or no longer exists)."""
+
+
+class NoProject(Exception):
+    """The conversation has no project yet; the dispatcher offers the guides."""
+
+
+@dataclass
+class TurnContext:
+    turn: Turn
+    repo: WorkspaceRepo
+    workspace: WorkspaceRef
+    conversation: ConversationRef
+    guides: dict[str, Guide]
+    clock: Callable[[], datetime]
+    t: Messages
+    present: Presenter
+    # What the first attempt of this turn saw, kept across replays after a conflict.
+    expected: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def author(self) -> str:
+        return self.turn.actor.name
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.workspace.timezone)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        return self.clock().astimezone(self.tz).date()
+
+    async def project(self) -> Project:
+        """The project the turn names, else the conversation's current one."""
+        if self.turn.project_id is not None:
+            try:
+                return await self.repo.project(self.turn.project_id, self.conversation.id)
+            except NotFound:
+                raise UnknownProject(self.turn.project_id) from None
+        found = await self.repo.focused_project(self.conversation.id)
+        if found is None:
+            raise NoProject
+        return found
+
+    def guide(self, project: Project) -> Guide:
+        return self.guides[project.guide_id]
+
+    @staticmethod
+    def state(project: Project) -> FlowState:
+        return FlowState.from_position(project.position, project.answers, project.finished)

@@ -1,0 +1,62 @@
+"""Carry out what the engine decided: history rows, reminders, debriefs, the finish.
+
+The project row itself (answers, position, finished) is written by the caller before
+these, in one versioned UPDATE; everything here goes into the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.context import TurnContext
+from bot.replies import Reply, TextReply
+from flows import engine
+from flows.model import Guide
+from storage.models import Project
+
+
+async def apply(ctx: TurnContext, project: Project, guide: Guide, effects: Sequence[engine.Effect]) -> list[Reply]:
+    replies: list[Reply] = []
+    repo, now, author = ctx.repo, ctx.now(), ctx.author
+    for effect in effects:
+        match effect:
+            case engine.SaveAnswer(step=step, value=value, previous=previous):
+                action = "answered" if previous is None else "edited"
+                await repo.add_history(project.id, step, action, value, previous, author, now)
+            case engine.MarkSkipped(step=step):
+                await repo.add_history(project.id, step, "skipped", None, None, author, now)
+            case engine.ScheduleNudge() as nudge:
+                due = nudge.due_at(now, ctx.tz)
+                await repo.schedule_nudge(
+                    project,
+                    nudge.key,
+                    kind=nudge.kind,
+                    platform=ctx.turn.platform,
+                    conversation=ctx.turn.conversation,
+                    thread=ctx.turn.thread,
+                    due_at=due,
+                    payload={
+                        "message": nudge.message.model_dump(),
+                        "step": nudge.step,
+                        "repeat": nudge.repeat.value if nudge.repeat else None,
+                    },
+                )
+                replies.append(ctx.present.nudge_scheduled(nudge, due, ctx.tz))
+            case engine.CancelNudge(key=key):
+                await repo.cancel_nudge(project, key)
+            case engine.OpenDebrief(key=key, step=step, questions=questions):
+                await repo.schedule_nudge(
+                    project,
+                    key,
+                    kind="debrief-thread",
+                    platform=ctx.turn.platform,
+                    conversation=ctx.turn.conversation,
+                    thread=ctx.turn.thread,
+                    due_at=now,
+                    payload={"step": step, "questions": [q.model_dump() for q in questions]},
+                )
+                replies.append(ctx.present.debrief(questions))
+            case engine.Finished(complete=complete):
+                repo.audit(project.id, author, "finish", now, complete=complete)
+                replies.append(TextReply(ctx.t("finished", project=project.name)))
+    return replies
