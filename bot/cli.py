@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 from aiohttp import web
 
-from bot.coach import Coach
+from bot.coach import Coach, UnknownProject
 from bot.config import Config, ConfigError, load_config
 from bot.export import logbook_csv, logbook_markdown
 from bot.i18n import Messages
@@ -23,7 +23,6 @@ from bot.startup import StartupError, bind, check_guides_in_use, open_database, 
 from flows.diagram import mermaid
 from flows.loader import GuideError
 from flows.model import Guide
-from storage.repository import NotFound, WorkspaceRepo, find_workspace
 
 T = TypeVar("T")
 
@@ -104,7 +103,7 @@ async def _migrate(config: Config) -> None:
 @click.pass_context
 def chat(ctx: click.Context, user: str, lang: str | None, channel: str) -> None:
     """Talk to the coach in this terminal."""
-    from bot.terminal import chat as terminal_chat
+    from bot.channels.terminal.chat import chat as terminal_chat
 
     config = _config(ctx)
     guides = read_guides(config.guides_dir)
@@ -114,7 +113,7 @@ def chat(ctx: click.Context, user: str, lang: str | None, channel: str) -> None:
         try:
             await check_guides_in_use(db, guides, config.guides_dir)
             coach = Coach(db, guides, timezone=config.timezone)
-            name = user or Messages(lang or config.language)("terminal-default-user")
+            name = user or Messages(lang or config.language).text("terminal-default-user")
             await terminal_chat(coach, name, lang or config.language, channel)
         finally:
             await db.dispose()
@@ -217,17 +216,14 @@ def export_command(
         try:
             coach = Coach(database, guides)
             t = Messages(lang)
-            async with database.session() as session, session.begin():
-                found = await find_workspace(session, platform, workspace)
-                repo = WorkspaceRepo(session, found)
-                book = await coach.logbook(repo, await repo.project(project_id), lang)
+            book = await coach.logbook(platform, workspace, project_id, lang)
             return logbook_markdown(book, t) if fmt == "md" else logbook_csv(book, t)
         finally:
             await database.dispose()
 
     try:
         text = _run(go())
-    except NotFound:
+    except UnknownProject:
         raise click.ClickException(f"no project {project_id} in workspace {platform}/{workspace}") from None
     if output:
         output.write_text(text, encoding="utf-8")

@@ -39,6 +39,9 @@ class ServerConfig(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=3978, ge=1, le=65535)
     access_token: str = ""
+    # Host names the browser chat answers to besides loopback and the bind address (a name
+    # behind a proxy); any other Host header is refused, which stops DNS rebinding.
+    allowed_hosts: list[str] = []
 
     @property
     def is_loopback(self) -> bool:

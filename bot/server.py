@@ -1,36 +1,49 @@
-"""The one aiohttp server: health check and the browser chat now, Slack and Teams later."""
+"""The one aiohttp server: health checks, and each channel mounted as its own sub-app."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
+from bot.channels.web.app import PREFIX, chat_app
+from bot.channels.web.guard import HostPolicy
 from bot.coach import Coach
 from bot.config import Config
-from bot.web import adapter as web_chat
+from bot.health import mount_health
+from bot.startup import StartupError, check_guides_in_use, open_database
 from flows.loader import load_guides
 from storage.db import Database
 
 DB_KEY = web.AppKey("db", Database)
 
 
-async def healthz(_request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
+async def _to_chat(request: web.Request) -> web.StreamResponse:
+    """The chat lives under /chat; the bare address (with its ?token=) leads there."""
+    query = f"?{request.query_string}" if request.query_string else ""
+    raise web.HTTPFound(f"{PREFIX}/{query}")
 
 
 async def make_app(config: Config) -> web.Application:
-    """Load and check the guides, migrate the database, and wire the channels.
+    """Load and check the guides, migrate the database, and mount the channels.
 
-    A broken guide file raises :class:`flows.loader.GuideError` here, so the server
-    refuses to start rather than strand a team halfway through a guide.
+    A broken guide file raises :class:`flows.loader.GuideError` here, and a guide that
+    projects still use but whose file is gone raises :class:`bot.startup.StartupError`,
+    so the server refuses to start rather than strand a team halfway through a guide.
     """
     config.require_safe_binding()
     guides = load_guides(config.guides_dir)
-    db = Database(config.database_url)
-    await db.upgrade()
+    db = await open_database(config)
+    try:
+        await check_guides_in_use(db, guides, config.guides_dir)
+    except StartupError:
+        await db.dispose()
+        raise
     app = web.Application(client_max_size=256 * 1024)
     app[DB_KEY] = db
-    app.router.add_get("/healthz", healthz)
-    web_chat.mount(app, Coach(db, guides, timezone=config.timezone), config.server.access_token)
+    mount_health(app, db)
+    app.router.add_get("/", _to_chat)
+    coach = Coach(db, guides, timezone=config.timezone)
+    hosts = HostPolicy(config.server.host, config.server.port, config.server.allowed_hosts)
+    app.add_subapp(PREFIX, chat_app(coach, config.server.access_token, hosts))
 
     async def close_db(app: web.Application) -> None:
         await app[DB_KEY].dispose()

@@ -2,11 +2,13 @@
  * Outreach Coach – the browser chat page.
  *
  * Plain JavaScript, no build step. Everything the page itself says comes from
- * ui-strings.json ("da"/"en"); text from the server is always inserted with
- * textContent (never innerHTML), with a tiny safe renderer for *bold* and `code`.
+ * ui-strings.json ("da"/"en"); text from the server arrives as a tree of paragraphs,
+ * lists, spans and commands (see bot/channels/web/render.py) and is always inserted
+ * with textContent, never parsed as markup.
  *
- * Talks to the bot through POST api/turn (see bot/web) and renders its replies:
- * text, tip, progress, question, actions and export.
+ * Talks to the bot through POST api/turn and renders its replies: text, tip, progress,
+ * question, answered, actions and export. GET api/events streams what others in the
+ * same room did, so the page follows the team's progress.
  */
 (function () {
   "use strict";
@@ -27,11 +29,19 @@
   var busy = false;
   var lastProgress = null;
   var started = false;
+  var clientId = randomId();
+  var eventCount = 0;
 
   var $ = function (id) { return document.getElementById(id); };
   var messages, chat, composer, composerInput, composerSend, langSelect, nameDialog, nameInput, nameButton, typing;
 
   // --- small helpers ---------------------------------------------------------------
+
+  function randomId() {
+    var bytes = new Uint8Array(12);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
 
   function storageGet(store, key) {
     try { return store.getItem(key); } catch (e) { return null; }
@@ -144,31 +154,42 @@
     return prefix + "-" + uid;
   }
 
-  /**
-   * Server text, safely: newlines become line breaks, *bold* becomes <strong> and
-   * `code` becomes <code>. Only text nodes are created from the server's words.
-   */
-  function renderRich(parent, text) {
-    var lines = String(text === null || text === undefined ? "" : text).split(/\r?\n/);
-    var pattern = /`([^`\n]+)`|\*(?=\S)([^*\n]*?\S)\*/g;
-    lines.forEach(function (line, index) {
-      if (index > 0) { parent.appendChild(document.createElement("br")); }
-      var last = 0;
-      var match;
-      pattern.lastIndex = 0;
-      while ((match = pattern.exec(line)) !== null) {
-        if (match.index > last) {
-          parent.appendChild(document.createTextNode(line.slice(last, match.index)));
-        }
-        if (match[1] !== undefined) {
-          parent.appendChild(el("code", { text: match[1] }));
-        } else {
-          parent.appendChild(el("strong", { text: match[2] }));
-        }
-        last = pattern.lastIndex;
+  /** A line of server text: spans (plain, strong, emph) and commands, as text nodes only. */
+  function renderLine(parent, parts) {
+    (parts || []).forEach(function (part) {
+      var text = String(part && part.text !== undefined ? part.text : "");
+      var node;
+      if (part && part.kind === "command") {
+        node = el("code", { "class": "command-mention", text: text });
+      } else if (part && part.style === "strong") {
+        node = el("strong");
+        renderPlain(node, text);
+      } else if (part && part.style === "emph") {
+        node = el("em");
+        renderPlain(node, text);
+      } else {
+        node = document.createDocumentFragment();
+        renderPlain(node, text);
       }
-      if (last < line.length) {
-        parent.appendChild(document.createTextNode(line.slice(last)));
+      parent.appendChild(node);
+    });
+    return parent;
+  }
+
+  /** Structured server text: paragraphs (with line breaks) and lists. */
+  function renderRich(parent, rich) {
+    ((rich && rich.blocks) || []).forEach(function (block) {
+      if (block.kind === "list") {
+        var list = el(block.ordered ? "ol" : "ul", { "class": "msg-list" });
+        (block.items || []).forEach(function (item) { list.appendChild(renderLine(el("li"), item)); });
+        parent.appendChild(list);
+      } else {
+        var p = el("p", { "class": "msg-text" });
+        (block.lines || []).forEach(function (parts, index) {
+          if (index > 0) { p.appendChild(document.createElement("br")); }
+          renderLine(p, parts);
+        });
+        parent.appendChild(p);
       }
     });
     return parent;
@@ -203,6 +224,7 @@
       if (index > 0) { parent.appendChild(document.createElement("br")); }
       parent.appendChild(document.createTextNode(line));
     });
+    return parent;
   }
 
   /** A bot message in the error style; ``key`` for the page's own words, ``text`` for the server's. */
@@ -215,7 +237,7 @@
     if (key) {
       translate(body, key, args);
     } else {
-      renderRich(body, text);
+      renderPlain(body, text);
     }
     bubble.appendChild(body);
     scrollToEnd();
@@ -223,7 +245,7 @@
 
   function renderText(reply) {
     var bubble = addMessage("bot", "text");
-    bubble.appendChild(renderRich(el("p", { "class": "msg-text" }), reply.text));
+    renderRich(bubble, reply.text);
   }
 
   function renderTip(reply) {
@@ -231,20 +253,27 @@
     var label = el("strong", { "class": "msg-label" });
     translate(label, "tip_label");
     bubble.appendChild(label);
-    bubble.appendChild(renderRich(el("p", { "class": "msg-text" }), reply.text));
+    renderRich(bubble, reply.text);
   }
 
   function renderActions(reply) {
     var bubble = addMessage("bot", "actions");
     var textId = nextId("actions");
-    if (reply.text) {
-      bubble.appendChild(renderRich(el("p", { "class": "msg-text", id: textId }), reply.text));
-    }
-    var group = el("div", { "class": "action-buttons", role: "group", "aria-labelledby": reply.text ? textId : null });
+    bubble.appendChild(renderRich(el("div", { id: textId }), reply.text));
+    var group = el("div", { "class": "action-buttons", role: "group", "aria-labelledby": textId });
     (reply.actions || []).forEach(function (action) {
-      var button = el("button", { type: "button", "class": "action", "data-value": action.value, text: action.label });
+      var button = el("button", {
+        type: "button",
+        "class": "action" + (action.style && action.style !== "default" ? " " + action.style : ""),
+        "data-value": action.command || "",
+        text: action.label
+      });
       button.addEventListener("click", function () {
-        sendTurn({ command: action.value }, { echo: action.label }).then(function (status) {
+        var payload = action.answer
+          ? { answer: { step: action.answer.step, value: action.answer.value, skip: action.answer.skip } }
+          : { command: action.command };
+        if (action.project_id) { payload.project_id = action.project_id; }
+        sendTurn(payload, { echo: action.label }).then(function (status) {
           if (status !== "failed") {
             button.classList.add("selected");
             setDisabled(group, true);
@@ -256,13 +285,6 @@
     bubble.appendChild(group);
   }
 
-  function exportHref(projectId, format) {
-    var href = "api/projects/" + encodeURIComponent(projectId) + "/export." + format +
-      "?conversation=" + encodeURIComponent(channel);
-    if (token) { href += "&token=" + encodeURIComponent(token); }
-    return href;
-  }
-
   function renderExport(reply) {
     var bubble = addMessage("bot", "export", "export");
     var title = el("p", { "class": "msg-text export-title" });
@@ -270,24 +292,38 @@
     bubble.appendChild(title);
     var links = el("div", { "class": "export-links" });
     ["md", "csv"].forEach(function (format) {
-      var link = el("a", {
-        "class": "export-link",
-        "data-format": format,
-        href: exportHref(reply.project_id, format),
-        download: true
-      });
+      if (!reply.links || !reply.links[format]) { return; }
+      // The link is signed and short-lived: it needs no access token, so none is added.
+      var link = el("a", { "class": "export-link", "data-format": format, href: reply.links[format], download: true });
       translate(link, format === "md" ? "export_md" : "export_csv");
       links.appendChild(link);
     });
     bubble.appendChild(links);
-    if (reply.markdown) {
-      var details = el("details", { "class": "export-preview" });
-      var summary = el("summary");
-      translate(summary, "export_preview");
-      details.appendChild(summary);
-      details.appendChild(el("pre", { text: reply.markdown }));
-      bubble.appendChild(details);
+  }
+
+  /** A question that someone answered: it shows the answer and who gave it, in place. */
+  function renderAnswered(reply, actor) {
+    var question = reply.replaces ? findQuestion(reply.replaces) : null;
+    if (question) {
+      deactivate(question);
+      question.classList.add("answered");
+      var done = question.querySelector(".answered-by") || el("p", { "class": "answered-by" });
+      translate(done, "answered_by", { by: reply.by, answer: reply.answer });
+      question.appendChild(done);
+      return;
     }
+    if (!actor) { return; }  // our own answer to a question this page never showed
+    var bubble = addMessage("bot", "answered");
+    bubble.appendChild(el("p", { "class": "msg-text question-text", text: reply.question }));
+    bubble.appendChild(translate(el("p", { "class": "answered-by" }), "answered_by", { by: reply.by, answer: reply.answer }));
+  }
+
+  function findQuestion(key) {
+    var found = null;
+    Array.prototype.forEach.call(messages.querySelectorAll(".question[data-key]"), function (q) {
+      if (q.getAttribute("data-key") === key) { found = q; }
+    });
+    return found;
   }
 
   // --- progress ----------------------------------------------------------------------
@@ -375,6 +411,7 @@
     var box = el("form", {
       "class": "question",
       "data-step": q.step,
+      "data-key": "question:" + q.project_id + ":" + q.step,
       "data-kind": kind,
       "data-project-id": q.project_id,
       "data-required": q.required === false ? "false" : "true",
@@ -388,13 +425,13 @@
     var errorId = nextId("qe");
 
     var head = el("div", { "class": "question-head" });
-    head.appendChild(renderRich(el("p", { "class": "question-text", id: textId }), q.text));
+    head.appendChild(renderPlain(el("p", { "class": "question-text", id: textId }), q.text));
     if (q.required === false) {
       head.appendChild(translate(el("span", { "class": "badge" }), "question_optional"));
     }
     box.appendChild(head);
     if (q.help) {
-      box.appendChild(renderRich(el("p", { "class": "question-help", id: helpId }), q.help));
+      box.appendChild(renderPlain(el("p", { "class": "question-help", id: helpId }), q.help));
     }
     if (hasCurrent) {
       box.appendChild(translate(el("p", { "class": "question-current" }), "question_current"));
@@ -435,7 +472,7 @@
       controls.appendChild(group);
     } else if (kind === "multi_choice" || kind === "checklist") {
       var fieldset = el("fieldset", { "class": "checks", "aria-describedby": describedBy });
-      fieldset.appendChild(renderRich(el("legend", { "class": "visually-hidden" }), q.text));
+      fieldset.appendChild(renderPlain(el("legend", { "class": "visually-hidden" }), q.text));
       var hint = el("p", { "class": "field-hint" });
       translate(hint, kind === "checklist" ? "checklist_hint" : "multi_hint");
       fieldset.appendChild(hint);
@@ -629,7 +666,8 @@
     scrollToEnd();
   }
 
-  function renderReplies(replies) {
+  /** Draw replies; ``actor`` names someone else in the room whose turn they answer. */
+  function renderReplies(replies, actor) {
     var newQuestion = null;
     replies.forEach(function (reply) {
       switch (reply && reply.type) {
@@ -637,13 +675,56 @@
         case "tip": renderTip(reply); break;
         case "progress": renderProgress(reply); break;
         case "question": newQuestion = renderQuestion(reply); break;
+        case "answered": renderAnswered(reply, actor); break;
         case "actions": renderActions(reply); break;
         case "export": renderExport(reply); break;
-        default:
-          if (reply && typeof reply.text === "string") { renderText(reply); }
+        default: break;
       }
     });
     return newQuestion;
+  }
+
+  // --- the room: what others in the same conversation did ------------------------------
+
+  function showRemote(event) {
+    if (!event || event.type !== "turn" || !Array.isArray(event.replies)) { return; }
+    var label = addMessage("bot", "remote", "remote");
+    translate(label, "remote_said", { name: String(event.actor || "") });
+    var asked = renderReplies(event.replies, String(event.actor || ""));
+    if (asked && asked.box) { asked.box.setAttribute("data-remote", "true"); }
+    messages.setAttribute("data-remote-events", String(Number(messages.getAttribute("data-remote-events") || 0) + 1));
+    scrollToEnd();
+  }
+
+  /** Follow the room's stream of events; reconnect with a growing pause when it drops. */
+  function listen(delay) {
+    var url = "api/events?conversation=" + encodeURIComponent(channel) + "&client=" + encodeURIComponent(clientId);
+    var headers = token ? { Authorization: "Bearer " + token } : {};
+    fetch(url, { headers: headers, credentials: "same-origin", cache: "no-store" }).then(function (response) {
+      if (!response.ok || !response.body) { throw new Error("events " + response.status); }
+      messages.setAttribute("data-listening", "true");
+      var reader = response.body.getReader();
+      var decoder = new TextDecoder();
+      var buffer = "";
+      var pump = function () {
+        return reader.read().then(function (chunk) {
+          if (chunk.done) { throw new Error("events ended"); }
+          buffer += decoder.decode(chunk.value, { stream: true });
+          var lines = buffer.split("\n");
+          buffer = lines.pop();
+          lines.forEach(function (line) {
+            if (!line.trim()) { return; }
+            try { showRemote(JSON.parse(line)); } catch (e) { /* a broken line is skipped */ }
+          });
+          return pump();
+        });
+      };
+      return pump();
+    }).catch(function () {
+      messages.setAttribute("data-listening", "false");
+      var next = Math.min((delay || 500) * 2, 30000);
+      window.setTimeout(function () { listen(next); }, delay || 500);
+    });
   }
 
   /** Carry what the person entered in a refused widget over to the question asked again. */
@@ -671,7 +752,11 @@
     options = options || {};
     if (busy) { return Promise.resolve("failed"); }
     var question = options.question || null;
-    var body = Object.assign({ conversation: channel, user: userName || t("name_default"), lang: lang }, payload);
+    eventCount += 1;
+    var body = Object.assign({
+      conversation: channel, user: userName || t("name_default"), lang: lang,
+      client: clientId, event: "e" + eventCount
+    }, payload);
     setBusy(true);
     if (question) { setDisabled(question, true); }
     var echoNode = null;
@@ -829,6 +914,7 @@
     composerInput.focus();
     // Show where this conversation stands: its projects (or the guides, when there are
     // none), then the open question of the current project so the team can carry on.
+    listen(500);
     sendTurn({ command: "projects" }, { silent: true }).then(function (status) {
       var hasProjects = status === "ok" && !messages.querySelector(".msg.bot[data-type='actions']");
       if (hasProjects) {

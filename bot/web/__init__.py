@@ -1,1 +1,0 @@
-"""The browser chat: a page served by the bot and the JSON API behind it."""
