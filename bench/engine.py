@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import text  # noqa: E402
 
 from bot.coach import Coach  # noqa: E402
-from bot.replies import Turn  # noqa: E402
+from bot.replies import Actor, Turn  # noqa: E402
 from flows import engine  # noqa: E402
 from flows.loader import load_guides  # noqa: E402
 from storage.db import Database  # noqa: E402
@@ -46,7 +46,7 @@ def bench_engine(seconds: float) -> None:
     while time.perf_counter() - started < seconds:
         for path in PATHS:
             guide = GUIDES[path.guide]
-            state = engine.start(guide)
+            state = engine.FlowState(answers={})
             for _, value in path.moves:
                 event = engine.Skip() if value is SKIP else engine.Answer(value, TODAY)
                 state, _ = engine.advance(guide, state, event)
@@ -70,7 +70,7 @@ def bench_engine(seconds: float) -> None:
 async def bench_database(name: str, db: Database, seconds: float) -> None:
     coach = Coach(db, GUIDES, clock=lambda: datetime(2026, 11, 23, 9, tzinfo=UTC))
     path = max(PATHS, key=lambda p: len(p.moves))
-    base = Turn(platform="bench", workspace=f"w-{uuid.uuid4().hex[:6]}", conversation="c", user="bench")
+    base = Turn(platform="bench", workspace=f"w-{uuid.uuid4().hex[:6]}", conversation="c", actor=Actor("b", "bench"))
     commits = 0
     started = time.perf_counter()
     while time.perf_counter() - started < seconds:

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.coach import Coach
-from bot.replies import AnswerAction, Reply, Turn
+from bot.replies import ActionsReply, Actor, AnswerAction, QuestionReply, Reply, TextReply, Turn
 from flows.loader import load_guides
 from flows.model import Guide
 from storage.db import Database
@@ -129,19 +129,22 @@ class Team:
             platform=self.platform,
             workspace=self.workspace,
             conversation=self.conversation,
-            user=user,
+            actor=Actor(f"{self.platform}:{user}", user),
             lang=self.lang,  # type: ignore[arg-type]
             **kwargs,  # type: ignore[arg-type]
         )
 
+    async def send(self, turn: Turn) -> list[Reply]:
+        return (await self.coach.handle(turn)).replies
+
     async def command(self, command: str, user: str = "Mette") -> list[Reply]:
-        return await self.coach.handle(self.turn(user, command=command))
+        return await self.send(self.turn(user, command=command))
 
     async def say(self, text: str, user: str = "Mette") -> list[Reply]:
-        return await self.coach.handle(self.turn(user, text=text))
+        return await self.send(self.turn(user, text=text))
 
     async def click(self, step: str, value: object, user: str = "Mette") -> list[Reply]:
-        return await self.coach.handle(self.turn(user, answer=AnswerAction(step, value)))
+        return await self.send(self.turn(user, answer=AnswerAction(step, value)))
 
 
 @pytest.fixture
@@ -223,3 +226,13 @@ def chromium_path() -> str:
     if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is not installed and could not be installed (needs root and apt-get)")
     return str(CHROMIUM)
+
+
+def said(replies: list[Reply]) -> str:
+    """Everything the coach said in words (not questions), as plain text."""
+    return "\n".join(r.text.plain() for r in replies if isinstance(r, TextReply | ActionsReply))
+
+
+def asked(replies: list[Reply]) -> str:
+    """The step of the last question shown."""
+    return [r for r in replies if isinstance(r, QuestionReply)][-1].step

@@ -88,7 +88,7 @@ def all_paths(guide: Guide, limit: int = 20000) -> Iterator[Path]:
         step = guide.step(step_id)
         for value in candidates(step, tested):
             new_answers = answers if value is SKIP else {**answers, step_id: value}
-            state = FlowState(current=step_id, answers=new_answers)
+            state = FlowState(answers=new_answers)
             target = engine.next_step(guide, step, state.answers)
             path = (*moves, (step_id, value))
             if target is None:

@@ -15,6 +15,8 @@ from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 
+from bot.export import logbook_csv, logbook_markdown
+from bot.i18n import Messages
 from bot.replies import ExportReply
 from tests.conftest import Team
 
@@ -44,7 +46,13 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LAYOUT_TAGS = {"h1", "h2", "p", "strong", "em", "br", "table", "thead", "tbody", "tr", "th", "td"}
 
 
-async def export_hostile_project(team: Team) -> ExportReply:
+@dataclass(frozen=True)
+class Exported:
+    markdown: str
+    csv: str
+
+
+async def export_hostile_project(team: Team) -> Exported:
     """A project whose name, author and answers are all hostile, plus one edit, exported in Danish."""
     await team.command(f"start kommer-forbi {PROJECT}", user=AUTHOR)
     await team.say("ja", user=AUTHOR)
@@ -54,7 +62,9 @@ async def export_hostile_project(team: Team) -> ExportReply:
     await team.say(PHONE, user="Ali")
     await team.command(f"edit actors {EDITED}", user="Ali")
     [export] = [r for r in await team.command("export") if isinstance(r, ExportReply)]
-    return export
+    book = await team.coach.logbook(team.platform, team.workspace, export.project_id, "da")
+    t = Messages("da")
+    return Exported(logbook_markdown(book, t), logbook_csv(book, t))
 
 
 # --- CSV ---------------------------------------------------------------------------------------

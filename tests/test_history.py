@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.replies import QuestionReply, Reply, TextReply
+from bot.replies import QuestionReply, Reply
 from storage.repository import WorkspaceRepo, find_workspace
-from tests.conftest import Team
-
-
-def asked(replies: list[Reply]) -> str:
-    return [r for r in replies if isinstance(r, QuestionReply)][-1].step
-
-
-def said(replies: list[Reply]) -> str:
-    return "\n".join(r.text for r in replies if isinstance(r, TextReply))
+from tests.conftest import Team, asked, said
 
 
 async def history(team: Team) -> list[tuple[str, str, object, object, str]]:
     async with team.coach.db.session() as session:
-        repo = WorkspaceRepo(session, await find_workspace(session, "web", "local"))
+        repo = WorkspaceRepo(session, (await find_workspace(session, "web", "local")).id)
         [project] = await repo.projects()
         return [(h.step_id, h.action, h.value, h.old_value, h.author) for h in await repo.history(project.id)]
 
@@ -103,12 +95,12 @@ async def test_editing_a_date_moves_the_reminders_that_hang_on_it(team: Team) ->
     replies = await team.say("nej")  # agenda not sent yet: remind 5 days before the meeting
     assert "Påmindelse sat" in said(replies)
     async with team.coach.db.session() as session:
-        repo = WorkspaceRepo(session, await find_workspace(session, "web", "local"))
+        repo = WorkspaceRepo(session, (await find_workspace(session, "web", "local")).id)
         [project] = await repo.projects()
         before = {n.kind: n.due_at for n in await repo.nudges(project.id)}
     await team.command("edit meeting_date 17.12.2026")
     async with team.coach.db.session() as session:
-        repo = WorkspaceRepo(session, await find_workspace(session, "web", "local"))
+        repo = WorkspaceRepo(session, (await find_workspace(session, "web", "local")).id)
         after = {n.kind: n.due_at for n in await repo.nudges(project.id)}
     assert before["agenda"].date().isoformat() == "2026-12-05"
     assert after["agenda"] - before["agenda"] == timedelta(days=7)

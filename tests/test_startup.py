@@ -233,7 +233,6 @@ def test_chat_refuses_to_start_while_a_project_uses_a_missing_guide(tmp_path: Pa
     )
 
 
-@pytest.mark.skip(reason="enabled when bot/server.py calls check_guides_in_use")
 def test_serve_refuses_to_start_while_a_project_uses_a_missing_guide(tmp_path: Path) -> None:
     guides_dir = _start_a_project_then_remove_its_guide(tmp_path)
     line = one_line(cli(tmp_path, "serve", "--port", str(free_port())))

@@ -39,7 +39,7 @@ def test_a_full_guide_in_the_terminal(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Projektet *Debatklubben*" in out
+    assert "Projektet Debatklubben (#1) er startet" in out
     assert "afsluttet. Godt arbejde" in out
     assert "Logbog: Debatklubben" in out and "Mette" in out
     assert "Farvel! Jeres svar er gemt." in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -18,15 +19,25 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
 
 
 async def post_turn(http: aiohttp.ClientSession, url: str, **body: object) -> tuple[int, dict]:
-    async with http.post(f"{url}/api/turn", json={"conversation": "lokal", "user": "Mette", **body}) as response:
+    async with http.post(f"{url}/chat/api/turn", json={"conversation": "lokal", "user": "Mette", **body}) as response:
         return response.status, await response.json()
+
+
+def words(reply: dict) -> str:
+    """A text reply's words, as the page shows them (commands as typed in the browser)."""
+    return "\n".join(
+        "".join(part["text"] for part in line)
+        for block in reply["text"]["blocks"]
+        for line in block.get("lines", block.get("items", []))
+    )
 
 
 async def test_health_and_page(web_server: str, http: aiohttp.ClientSession) -> None:
     async with http.get(f"{web_server}/healthz") as response:
         assert response.status == 200 and (await response.json()) == {"status": "ok"}
-    async with http.get(web_server) as response:
+    async with http.get(web_server) as response:  # the bare address leads to the chat
         assert response.status == 200 and "text/html" in response.headers["Content-Type"]
+        assert response.url.path == "/chat/"
 
 
 async def test_a_guide_started_and_answered_over_the_api_exports_a_logbook(
@@ -41,13 +52,14 @@ async def test_a_guide_started_and_answered_over_the_api_exports_a_logbook(
     status, body = await post_turn(http, web_server, text="Unge mænd 18-25")
     assert [r for r in body["replies"] if r["type"] == "question"][-1]["step"] == "actors_chosen"
     status, body = await post_turn(http, web_server, command="export")
-    assert [r for r in body["replies"] if r["type"] == "export"]
-    async with http.get(f"{web_server}/api/projects/{project_id}/export.md?conversation=lokal") as response:
+    [export] = [r for r in body["replies"] if r["type"] == "export"]
+    assert export["project_id"] == project_id
+    async with http.get(f"{web_server}/chat/{export['links']['md']}") as response:
         assert response.status == 200
         assert "attachment" in response.headers["Content-Disposition"]
         text = await response.text()
     assert "Unge mænd 18-25" in text and "Mette" in text
-    async with http.get(f"{web_server}/api/projects/{project_id}/export.csv?conversation=lokal") as response:
+    async with http.get(f"{web_server}/chat/{export['links']['csv']}") as response:
         lines = (await response.text()).splitlines()
     assert lines[0].startswith("Tidspunkt,Hvem,Trin") and any("Unge mænd 18-25" in line for line in lines)
 
@@ -58,10 +70,10 @@ async def test_unknown_or_foreign_project_ids_get_a_404_with_a_message(
     await post_turn(http, web_server, command="start kommer-forbi Fitness Nord")
     status, body = await post_turn(http, web_server, command="status", project_id=999)
     assert status == 404 and body == {"error": "Det projekt findes ikke her."}
-    async with http.get(f"{web_server}/api/projects/1/export.md?conversation=another-room") as response:
-        assert response.status == 404 and "findes ikke" in (await response.json())["error"]
-    async with http.get(f"{web_server}/api/projects/abc/export.md") as response:
-        assert response.status == 404
+    status, body = await post_turn(http, web_server, command="status", project_id=1, conversation="another-room")
+    assert status == 404 and body == {"error": "Det projekt findes ikke her."}
+    async with http.get(f"{web_server}/chat/api/exports/not-a-signed-link.md") as response:
+        assert response.status == 404 and "udløbet" in (await response.json())["error"]
 
 
 @pytest.mark.parametrize(
@@ -76,7 +88,9 @@ async def test_unknown_or_foreign_project_ids_get_a_404_with_a_message(
 async def test_malformed_requests_get_a_400_with_a_message(
     web_server: str, http: aiohttp.ClientSession, body: bytes
 ) -> None:
-    async with http.post(f"{web_server}/api/turn", data=body, headers={"Content-Type": "application/json"}) as response:
+    async with http.post(
+        f"{web_server}/chat/api/turn", data=body, headers={"Content-Type": "application/json"}
+    ) as response:
         assert response.status == 400
         assert (await response.json())["error"].startswith("Forespørgslen kunne ikke læses")
 
@@ -85,10 +99,11 @@ async def test_an_unknown_command_gets_short_help_and_an_unknown_guide_the_list(
     web_server: str, http: aiohttp.ClientSession
 ) -> None:
     _, body = await post_turn(http, web_server, command="fly")
-    texts = [r["text"] for r in body["replies"] if r["type"] == "text"]
-    assert "kender jeg ikke" in texts[0] and "/outreach help" in texts[1]
+    texts = [words(r) for r in body["replies"] if r["type"] == "text"]
+    assert "kender jeg ikke" in texts[0] and "Skriv /hjælp for at se" in texts[1]
+    assert "/outreach" not in json.dumps(body)
     _, body = await post_turn(http, web_server, command="start kommer-forbii")
-    texts = "\n".join(r.get("text", "") for r in body["replies"])
+    texts = "\n".join(words(r) for r in body["replies"] if r["type"] == "text")
     assert "findes ikke" in texts and "vejviseren" in texts
 
 
@@ -98,10 +113,10 @@ async def test_an_over_long_answer_is_refused_and_nothing_is_saved(
     await post_turn(http, web_server, command="start kommer-forbi X")
     await post_turn(http, web_server, text="ja")
     _, body = await post_turn(http, web_server, text="x" * 4001)
-    assert "4.001 tegn, højst 4.000" in body["replies"][0]["text"]
+    assert "4.001 tegn, højst 4.000" in words(body["replies"][0])
     assert [r for r in body["replies"] if r["type"] == "question"][-1]["step"] == "target_group"
     _, body = await post_turn(http, web_server, command="answers")
-    assert "x" * 100 not in body["replies"][0]["text"]
+    assert "x" * 100 not in json.dumps(body)
 
 
 async def test_with_a_token_the_page_and_api_need_it(tmp_path: Path, http: aiohttp.ClientSession) -> None:
@@ -111,16 +126,16 @@ async def test_with_a_token_the_page_and_api_need_it(tmp_path: Path, http: aioht
             assert response.status == 401
         async with http.get(f"{server.url}/?token=s3cret") as response:
             assert response.status == 200
-        async with http.post(f"{server.url}/api/turn", json={"command": "help"}) as response:
+        async with http.post(f"{server.url}/chat/api/turn", json={"command": "help"}) as response:
             assert response.status == 401
         headers = {"Authorization": "Bearer s3cret"}
-        async with http.post(f"{server.url}/api/turn", json={"command": "help"}, headers=headers) as response:
+        async with http.post(f"{server.url}/chat/api/turn", json={"command": "help"}, headers=headers) as response:
             assert response.status == 200
         async with http.get(f"{server.url}/healthz") as response:
             assert response.status == 200
-        async with http.get(f"{server.url}/static/chat.js") as response:
+        async with http.get(f"{server.url}/chat/static/chat.js") as response:
             assert response.status == 200  # a <script> tag cannot send the token
-        async with http.get(f"{server.url}/api/projects/1/export.md") as response:
+        async with http.get(f"{server.url}/chat/api/events?conversation=x&client=y") as response:
             assert response.status == 401
     finally:
         server.process.terminate()

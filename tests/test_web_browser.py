@@ -9,8 +9,11 @@ rather than a copy of its wording.
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import re
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
@@ -21,7 +24,7 @@ from tests.conftest import start_server
 
 pytestmark = pytest.mark.browser
 
-STATIC = Path(__file__).resolve().parent.parent / "bot" / "web" / "static"
+STATIC = Path(__file__).resolve().parent.parent / "bot" / "channels" / "web" / "static"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -231,7 +234,7 @@ async def test_full_guide_from_start_to_logbook(browser: Browser, web_server: st
     markdown_link = page.locator("#messages a.export-link[data-format='md']").last
     csv_link = page.locator("#messages a.export-link[data-format='csv']").last
     await expect(markdown_link).to_be_visible()
-    await expect(csv_link).to_have_attribute("href", re.compile(r"export\.csv\?conversation=browser-full$"))
+    await expect(csv_link).to_have_attribute("href", re.compile(r"^api/exports/[^/?]+\.csv$"))
     async with page.expect_download() as download_info:
         await markdown_link.click()
     download = await download_info.value
@@ -394,7 +397,8 @@ async def test_access_token_goes_with_every_call_and_download(browser: Browser, 
     await wait_turn(page, before)
     await send(page, "/export")
     link = page.locator("#messages a.export-link[data-format='md']").last
-    await expect(link).to_have_attribute("href", re.compile(rf"conversation=browser-token&token={TOKEN}$"))
+    await expect(link).to_have_attribute("href", re.compile(r"^api/exports/[^/?]+\.md$"))
+    assert TOKEN not in (await link.get_attribute("href") or ""), "the token never goes into a link"
     async with page.expect_download() as download_info:
         await link.click()
     assert MARKER in Path(await (await download_info.value).path()).read_text(encoding="utf-8")
@@ -440,3 +444,72 @@ async def test_network_failure_keeps_the_typed_text(browser: Browser, web_server
     await wait_turn(page, before)
     await expect(page.locator("#composer-input")).to_have_value("")
     assert await page.locator("#messages .msg.bot.error").count() == 1
+
+
+# --- a room shared by several people ------------------------------------------------------------
+
+
+async def test_the_room_sees_progress_but_not_what_is_meant_for_one_person(browser: Browser, web_server: str) -> None:
+    mette = await open_page(browser, f"{web_server}/?channel=browser-room", name="Mette")
+    ali = await open_page(browser, f"{web_server}/?channel=browser-room", name="Ali")
+    await wait_turn(mette, 0)
+    await wait_turn(ali, 0)
+    for page in (mette, ali):
+        await expect(page.locator("#messages")).to_have_attribute("data-listening", "true")
+
+    # Ali asks for help: only Ali sees it.
+    await send(ali, "/hjælp")
+    await expect(ali.locator("#messages .msg.bot").last).to_contain_text("Kommandoer")
+    # Mette starts a guide: Ali's page follows, with the question to answer.
+    await send(mette, f"/start {GUIDE} Fælles rum")
+    await expect(ali.locator("#messages .question[data-active='true']")).to_have_count(1)
+    await expect(ali.locator("#progress")).to_contain_text("Fælles rum")
+    # Ali answers; Mette's question shows Ali's answer in place, and the next question follows.
+    question = await active_question(ali)
+    assert question is not None
+    first_step = await question.get_attribute("data-step")
+    await Answerer(ali).answer(question)
+    answered = mette.locator(f"#messages .question[data-step='{first_step}'] .answered-by")
+    await expect(answered).to_contain_text("Ali:")
+    await expect(mette.locator("#messages .question[data-active='true']")).not_to_have_attribute(
+        "data-step", first_step or ""
+    )
+    assert await mette.get_by_text("Kommandoer").count() == 0, "help for Ali is not shown to Mette"
+    assert not js_errors(mette) and not js_errors(ali)
+
+
+@pytest.fixture
+def elsewhere(tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """Serves a page on another origin (another port), with Python's own HTTP server."""
+    servers: list[http.server.ThreadingHTTPServer] = []
+
+    def serve(html: str) -> str:
+        (tmp_path / "attack.html").write_text(html, encoding="utf-8")
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/attack.html"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+
+
+async def test_a_hostile_page_cannot_post_to_the_coach(
+    browser: Browser, web_server: str, elsewhere: Callable[[str], str]
+) -> None:
+    """The classic cross-site form: text/plain, auto-submitted, from another origin."""
+    page = await open_page(browser, f"{web_server}/?channel=browser-csrf")
+    await wait_turn(page, 0)
+    await send(page, f"/start {GUIDE} Må ikke slettes")
+    name = '{"conversation": "browser-csrf", "user": "x", "command": "delete ja", "pad": "'
+    attack = (
+        f'<form id="f" method="POST" enctype="text/plain" action="{web_server}/chat/api/turn">'
+        f"<input type=hidden name='{name}' value='\"}}'></form><script>f.submit()</script>"
+    )
+    other = await open_page(browser, elsewhere(attack))
+    await other.wait_for_url(re.compile(r"/chat/api/turn$"))  # the form was sent, and refused
+    assert "Må ikke slettes" not in await other.content()
+    await send(page, "/projekter")
+    await expect(page.locator("#messages .msg.bot").last).to_contain_text("Må ikke slettes")

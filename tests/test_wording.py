@@ -12,5 +12,5 @@ def test_every_message_is_in_both_languages() -> None:
 
 
 def test_an_unknown_language_falls_back_to_danish() -> None:
-    assert Messages("fr")("yes") == "Ja"
-    assert Messages("en")("yes") == "Yes"
+    assert Messages("fr").text("yes") == "Ja"
+    assert Messages("en").text("yes") == "Yes"

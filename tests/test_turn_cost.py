@@ -1,0 +1,54 @@
+"""What one answer costs the database: statements are counted, not timed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+
+from bot.coach import Coach
+from storage.db import Database
+from tests.conftest import Clock, Team, asked
+
+# A plain typed answer: read the project, write it back under its version check, add the
+# history row, remember the event. Workspace and conversation come from the coach's cache.
+PLAIN_ANSWER_BUDGET = 4
+
+
+@contextmanager
+def statements(db: Database) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+
+
+async def test_a_plain_answer_stays_within_its_statement_budget(db: Database, guides: dict, clock: Clock) -> None:
+    team = Team(Coach(db, guides, clock=clock))
+    await team.command("start kommer-forbi Budget")
+    await team.say("ja")
+    with statements(db) as seen:
+        replies = await team.send(team.turn("Mette", text="Unge mænd i fitnesscentret", event_id="budget-1"))
+    assert asked(replies) == "actors_chosen"
+    assert len(seen) <= PLAIN_ANSWER_BUDGET, "\n".join(seen)
+    assert not any("FROM workspaces" in s or "FROM conversations" in s for s in seen), seen
+    assert sum(s.startswith("SELECT") for s in seen) == 1, seen
+
+
+async def test_a_new_coach_process_looks_its_identities_up_once(db: Database, guides: dict, clock: Clock) -> None:
+    await Team(Coach(db, guides, clock=clock)).command("start kommer-forbi Genstart")
+    team = Team(Coach(db, guides, clock=clock))  # a restart: empty caches
+    with statements(db) as first:
+        await team.say("ja")
+    with statements(db) as second:
+        await team.say("Seniorer")
+    assert sum("FROM workspaces" in s or "FROM conversations" in s for s in first) == 2
+    assert not any("FROM workspaces" in s or "FROM conversations" in s for s in second)
