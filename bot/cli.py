@@ -19,9 +19,9 @@ from bot.coach import Coach, UnknownProject
 from bot.config import Config, ConfigError, load_config
 from bot.export import logbook_csv, logbook_markdown
 from bot.i18n import Messages
-from bot.startup import StartupError, bind, check_guides_in_use, open_database, read_guides
+from bot.startup import StartupError, bind, check_guides_in_use, open_database
 from flows.diagram import mermaid
-from flows.loader import GuideError
+from flows.loader import GuideError, load_guides
 from flows.model import Guide
 
 T = TypeVar("T")
@@ -66,7 +66,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     config.require_safe_binding()
     # Everything that can fail because of the surroundings fails here, as one line, before
     # the server starts: make_app loads the guides and migrates again, finding them fine.
-    read_guides(config.guides_dir)
+    load_guides(config.guides_dir)
     sockets = bind(config.server.host, config.server.port)
     _run(_migrate(config))
 
@@ -106,7 +106,7 @@ def chat(ctx: click.Context, user: str, lang: str | None, channel: str) -> None:
     from bot.channels.terminal.chat import chat as terminal_chat
 
     config = _config(ctx)
-    guides = read_guides(config.guides_dir)
+    guides = load_guides(config.guides_dir)
 
     async def go() -> None:
         db = await open_database(config)
@@ -127,7 +127,7 @@ def guides() -> None:
 
 
 def _guides(ctx: click.Context) -> dict[str, Guide]:
-    return read_guides(_config(ctx.find_root()).guides_dir)
+    return load_guides(_config(ctx.find_root()).guides_dir)
 
 
 @guides.command("list")
@@ -209,7 +209,7 @@ def export_command(
 ) -> None:
     """Write a project's logbook as Markdown or CSV."""
     config = _config(ctx)
-    guides = read_guides(config.guides_dir)
+    guides = load_guides(config.guides_dir)
 
     async def go() -> str:
         database = await open_database(config)

@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from bot.config import ENV_PREFIX, Config
-from flows.loader import GUIDE_SUFFIX, GuideError, GuideProblem, default_guide_dir, load_guides
+from flows.loader import GUIDE_SUFFIX, default_guide_dir
 from flows.model import Guide
 from storage.db import Database, failure_reason
 from storage.inventory import guide_usage
@@ -27,24 +27,6 @@ from storage.inventory import guide_usage
 
 class StartupError(Exception):
     """The bot cannot start because of its surroundings; the message is one line for the operator."""
-
-
-def read_guides(directory: Path | None) -> dict[str, Guide]:
-    """:func:`flows.loader.load_guides`, but a guide file that is not UTF-8 is named.
-
-    The loader lets such a file escape as a bare ``UnicodeDecodeError``, which names no
-    file; this finds the file and reports it like any other broken guide.
-    """
-    try:
-        return load_guides(directory)
-    except UnicodeDecodeError as error:
-        for path in sorted((directory or default_guide_dir()).glob(f"*{GUIDE_SUFFIX}")):
-            try:
-                path.read_text(encoding="utf-8")
-            except UnicodeDecodeError as bad:
-                problem = f"is not UTF-8 text ({bad.reason} at byte {bad.start}): save it as UTF-8"
-                raise GuideError([GuideProblem(str(path), None, problem)]) from error
-        raise
 
 
 def bind(host: str, port: int) -> list[socket.socket]:

@@ -71,6 +71,9 @@ def load_guide(path: Path) -> Guide:
     name = path.name
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        problem = f"is not UTF-8 text ({error.reason} at byte {error.start}): save it as UTF-8"
+        raise GuideError([GuideProblem(name, None, problem)]) from error
     except (OSError, yaml.YAMLError) as error:
         raise GuideError([GuideProblem(name, None, f"cannot be read: {error}")]) from error
     return parse_guide(raw, name)

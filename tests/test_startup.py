@@ -140,7 +140,7 @@ def test_a_guide_file_that_is_not_utf8_is_named(tmp_path: Path, command: tuple[s
     (guides_dir / "vejviseren.yaml").write_bytes(NOT_UTF8)
     (tmp_path / "config.toml").write_text(f'guides_dir = "{guides_dir}"\n', encoding="utf-8")
     problem = "is not UTF-8 text (invalid start byte at byte 0): save it as UTF-8"
-    assert one_line(cli(tmp_path, *command)) == f"outreach-coach: {guides_dir / 'vejviseren.yaml'}: {problem}"
+    assert one_line(cli(tmp_path, *command)) == f"outreach-coach: vejviseren.yaml: {problem}"
 
 
 # --- the port -------------------------------------------------------------------------------------
