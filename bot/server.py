@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from aiohttp import web
 
 from bot.channels.web.app import PREFIX, chat_app
@@ -49,4 +51,13 @@ async def make_app(config: Config) -> web.Application:
         await app[DB_KEY].dispose()
 
     app.on_cleanup.append(close_db)
+    app.on_startup.append(_settle_memory)
     return app
+
+
+async def _settle_memory(_app: web.Application) -> None:
+    """Move everything built at start-up (guides, models, compiled statements) out of the
+    garbage collector's sight: a full collection then scans only what turns allocate, so
+    it no longer stalls a request for milliseconds."""
+    gc.collect()
+    gc.freeze()
