@@ -36,6 +36,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from storage.db import async_url  # noqa: E402  (the coach's own URL reading, so both sides use one driver)
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PATH = "/chat/api/turn"
 FALLBACK_PATH = "/api/turn"
@@ -44,15 +47,6 @@ TEXT_ANSWER = "Vi vil gerne lære målgruppen bedre at kende."
 DATE_ANSWER = "2026-12-10"
 STUCK = 5  # the same question asked this many times in a row: the coach refuses our answers
 MAX_ERRORS_IN_A_ROW = 20
-
-
-def async_url(url: str) -> str:
-    """Plain ``postgresql://`` / ``sqlite://`` URLs with the async driver the coach uses."""
-    parsed = make_url(url)
-    driver = {"postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg", "sqlite": "sqlite+aiosqlite"}
-    if parsed.drivername in driver:
-        parsed = parsed.set(drivername=driver[parsed.drivername])
-    return parsed.render_as_string(hide_password=False)
 
 
 # --- the bare server -----------------------------------------------------------------------
