@@ -7,11 +7,9 @@ what changes the project goes to the whole conversation.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.commands import command, command_shaped, parse_command, parse_number
 from bot.context import NoProject, TurnContext
-from bot.replies import Action, ActionsReply, AnswerAction, ExportReply, Reply, TextReply
+from bot.replies import Action, ActionsReply, AnswerAction, ExportReply, Reply, TextReply, for_asker
 from bot.richtext import Mention
 from bot.steps import run_event
 from flows import engine
@@ -19,10 +17,6 @@ from flows.engine import FlowState
 
 MAX_NAME = 200
 YES = ("ja", "yes")
-
-
-def _asker(replies: list[Reply]) -> list[Reply]:
-    return [replace(reply, audience="asker") for reply in replies]
 
 
 # --- views ----------------------------------------------------------------------------
@@ -49,7 +43,7 @@ async def projects(ctx: TurnContext, _args: str) -> list[Reply]:
 @command("status", shape="alone")
 async def status(ctx: TurnContext, _args: str) -> list[Reply]:
     project = await ctx.project()
-    return _asker(ctx.present.where(project, ctx.guide(project), ctx.state(project), entering=False))
+    return for_asker(ctx.present.where(project, ctx.guide(project), ctx.state(project), entering=False))
 
 
 @command("answers", "svar", shape="alone")

@@ -8,7 +8,7 @@ channel needs to place it: who sees it, which earlier message it replaces, which
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter
@@ -175,6 +175,12 @@ class ExportReply(Placement):
 
 
 Reply = TextReply | TipReply | ProgressReply | QuestionReply | AnsweredReply | ActionsReply | ExportReply
+
+
+def for_asker(replies: list[Reply]) -> list[Reply]:
+    """The same replies, shown only to the person who asked (a view, a refusal)."""
+    return [replace(reply, audience="asker") for reply in replies]
+
 
 _REPLIES: TypeAdapter[list[Reply]] = TypeAdapter(list[Annotated[Reply, Field(discriminator="type")]])
 

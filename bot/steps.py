@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot import effects
 from bot.context import TurnContext
-from bot.replies import Reply, TextReply
+from bot.replies import Reply, TextReply, for_asker
 from flows import engine
 from flows.answers import Invalid, parse_answer
 from flows.engine import FlowState
@@ -77,7 +75,7 @@ async def _rejected(
     reason = TextReply(ctx.present.rejection(guide, rejected), audience="asker")
     if rejected.code in ("finished", "at-start", "nothing-to-answer", "not-reached", "unknown-step"):
         return [reason]
-    return [reason, *_for_asker(ctx.present.where(project, guide, state, entering=False))]
+    return [reason, *for_asker(ctx.present.where(project, guide, state, entering=False))]
 
 
 async def _moved_on(
@@ -91,7 +89,7 @@ async def _moved_on(
     """Someone else answered first. Keep this person's words in the history if they are a
     valid answer to the question they saw; say plainly when they are not."""
     question = ctx.present.step_text(guide, event.step or "")
-    where = _for_asker(ctx.present.where(project, guide, state, entering=False))
+    where = for_asker(ctx.present.where(project, guide, state, entering=False))
     if "value" in rejected.params:
         await claim(ctx, project)
         await ctx.repo.add_history(
@@ -104,7 +102,3 @@ async def _moved_on(
         if isinstance(invalid, Invalid):
             reason = ctx.present.rejection(guide, engine.Rejected(invalid.code, invalid.params)).plain()
     return [TextReply(ctx.t("moved-on-not-kept", question=question, reason=reason), audience="asker"), *where]
-
-
-def _for_asker(replies: list[Reply]) -> list[Reply]:
-    return [replace(reply, audience="asker") for reply in replies]

@@ -60,9 +60,10 @@ class TurnIn(BaseModel):
 
 
 class ListenerIn(BaseModel):
+    """Who listens to which room's broadcast (``?conversation=...&client=...``)."""
+
     conversation: Name
     client: ClientId
-    lang: str = "da"
 
 
 def error(request: web.Request, status: int, key: str, **params: Any) -> web.Response:
