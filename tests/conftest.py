@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from bot.coach import Coach
 from bot.replies import ActionsReply, Actor, AnswerAction, QuestionReply, Reply, TextReply, Turn
@@ -236,3 +237,29 @@ def said(replies: list[Reply]) -> str:
 def asked(replies: list[Reply]) -> str:
     """The step of the last question shown."""
     return [r for r in replies if isinstance(r, QuestionReply)][-1].step
+
+
+@pytest.fixture
+def postgres_server(tmp_path: Path, postgres_reason: str | None) -> Iterator[str]:
+    """The real server on a fresh PostgreSQL database of its own, dropped afterwards."""
+    if postgres_reason:
+        pytest.skip(postgres_reason)
+    name = f"t_{uuid.uuid4().hex[:12]}"
+
+    async def admin(statement: str) -> None:
+        db = Database(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        try:
+            async with db.engine.connect() as connection:
+                await connection.execute(text(statement))
+        finally:
+            await db.dispose()
+
+    asyncio.run(admin(f'create database "{name}"'))
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    server = start_server(tmp_path / "data", env={"OUTREACH_COACH_DATABASE_URL": url})
+    try:
+        yield server.url
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=10)
+        asyncio.run(admin(f'drop database "{name}" with (force)'))

@@ -3,6 +3,7 @@ would, on the real server: each gets a clear 4xx or a polite answer, never a 5xx
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -147,3 +148,33 @@ async def test_the_web_token_guards_the_chat_alone(tmp_path: Path) -> None:
                 assert response.status == 200
     finally:
         await runner.cleanup()
+
+
+@pytest.fixture(params=["web_server", "postgres_server"], ids=["sqlite", "postgres"])
+def any_server(request: pytest.FixtureRequest) -> str:
+    """The real server on SQLite, then on PostgreSQL."""
+    return request.getfixturevalue(request.param)
+
+
+async def test_an_answer_racing_a_delete_never_gets_a_5xx(any_server: str, http: aiohttp.ClientSession) -> None:
+    """Before: SQLite failed a foreign key and PostgreSQL deadlocked (500 either way)."""
+    url = any_server
+    for round_ in range(8):
+        room = f"race-{round_}"
+        _, body = await turn(http, url, conversation=room, command="start kommer-forbi Kapløb")
+        project_id = [r for r in body["replies"] if r["type"] == "question"][-1]["project_id"]
+        await turn(http, url, conversation=room, text="ja")
+        answer = http.post(
+            f"{url}{API}", json={"conversation": room, "user": "Ali", "project_id": project_id, "text": "Unge"}
+        )
+        delete = http.post(
+            f"{url}{API}",
+            json={"conversation": room, "user": "Mette", "project_id": project_id, "command": "delete ja"},
+        )
+        responses = await asyncio.gather(answer, delete)
+        statuses = sorted(response.status for response in responses)
+        for response in responses:
+            response.release()
+        assert statuses in ([200, 200], [200, 404]), statuses
+        _, listing = await turn(http, url, conversation=room, command="projects")
+        assert "Kapløb" not in json.dumps(listing, ensure_ascii=False)
