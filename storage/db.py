@@ -15,6 +15,8 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from storage.sqlite_cursor import use_one_call_cursors
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 POOL_SIZE = 20
 
@@ -45,11 +47,13 @@ def async_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """Foreign keys on (SQLite's default is off), and a write-ahead log: readers never wait
+def _prepare_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    """Each statement one call to SQLite's thread (see :mod:`storage.sqlite_cursor`),
+    foreign keys on (SQLite's default is off), and a write-ahead log: readers never wait
     for the writer, and a commit appends to the log instead of rewriting pages. With WAL,
     ``synchronous=NORMAL`` survives a crash of the process; only a power cut can lose the
     last commits, never consistency."""
+    use_one_call_cursors(dbapi_connection)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -124,11 +128,15 @@ class Database:
         # would open a fresh connection and close it again, which costs more than the query.
         if make_url(self.url).get_backend_name() != "sqlite":
             engine_options = {"pool_size": POOL_SIZE, "max_overflow": POOL_SIZE, **engine_options}
+        else:
+            # Every session ends in its own commit or rollback (transaction() and session()
+            # both do), so the pool's extra rollback on return is one more thread call for nothing.
+            engine_options = {"pool_reset_on_return": None, **engine_options}
         options = _timeout_options(self.url, connect_timeout, statement_timeout, engine_options)
         self.engine: AsyncEngine = create_async_engine(self.url, **options)
         self._migration_options = _timeout_options(self.url, connect_timeout, None, engine_options)
         if self.is_sqlite:
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine.sync_engine, "connect", _prepare_sqlite)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._sqlite_writer = asyncio.Lock()
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import aiosqlite
 from sqlalchemy import event
 
 from bot.coach import Coach
@@ -52,3 +53,25 @@ async def test_a_new_coach_process_looks_its_identities_up_once(db: Database, gu
         await team.say("Seniorer")
     assert sum("FROM workspaces" in s or "FROM conversations" in s for s in first) == 2
     assert not any("FROM workspaces" in s or "FROM conversations" in s for s in second)
+
+
+async def test_on_sqlite_each_statement_is_one_call_to_its_thread(sqlite_db: Database, guides: dict) -> None:
+    """aiosqlite hands every call to a thread of its own, which costs more CPU than the
+    statement; a plain answer's four statements and its commit are five such calls."""
+    team = Team(Coach(sqlite_db, guides))
+    await team.command("start kommer-forbi Tråde")
+    await team.say("ja")
+    calls: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, function: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(getattr(function, "__name__", repr(function)))
+        return await original(self, function, *args, **kwargs)
+
+    aiosqlite.Connection._execute = counted  # type: ignore[method-assign]
+    try:
+        replies = await team.send(team.turn("Mette", text="Unge mænd", event_id="threads-1"))
+    finally:
+        aiosqlite.Connection._execute = original  # type: ignore[method-assign]
+    assert asked(replies) == "actors_chosen"
+    assert len(calls) <= PLAIN_ANSWER_BUDGET + 2, calls  # the statements, the commit, the pool's reset
