@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from storage.sqlite_cursor import use_one_call_cursors
+from storage.sqlite_cursor import direct_statements, use_direct_cursors
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 POOL_SIZE = 20
@@ -48,12 +48,12 @@ def async_url(url: str) -> str:
 
 
 def _prepare_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    """Each statement one call to SQLite's thread (see :mod:`storage.sqlite_cursor`),
-    foreign keys on (SQLite's default is off), and a write-ahead log: readers never wait
+    """Statements run directly rather than on aiosqlite's thread (see
+    :mod:`storage.sqlite_cursor`), foreign keys on (SQLite's default is off), and a write-ahead log: readers never wait
     for the writer, and a commit appends to the log instead of rewriting pages. With WAL,
     ``synchronous=NORMAL`` survives a crash of the process; only a power cut can lose the
     last commits, never consistency."""
-    use_one_call_cursors(dbapi_connection)
+    use_direct_cursors(dbapi_connection)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -130,8 +130,10 @@ class Database:
             engine_options = {"pool_size": POOL_SIZE, "max_overflow": POOL_SIZE, **engine_options}
         else:
             # Every session ends in its own commit or rollback (transaction() and session()
-            # both do), so the pool's extra rollback on return is one more thread call for nothing.
-            engine_options = {"pool_reset_on_return": None, **engine_options}
+            # both do), so the pool's extra rollback on return is one more thread call for
+            # nothing; the direct cursors use the connection from the event loop's thread.
+            connect_args = {"check_same_thread": False, **engine_options.get("connect_args", {})}
+            engine_options = {"pool_reset_on_return": None, **engine_options, "connect_args": connect_args}
         options = _timeout_options(self.url, connect_timeout, statement_timeout, engine_options)
         self.engine: AsyncEngine = create_async_engine(self.url, **options)
         self._migration_options = _timeout_options(self.url, connect_timeout, None, engine_options)
@@ -174,7 +176,8 @@ class Database:
                 yield session
             return
         async with self._sqlite_writer, self.sessions() as session, session.begin():
-            yield session
+            with direct_statements():  # holding the writer lock: nothing to wait for (storage.sqlite_cursor)
+                yield session
 
     async def upgrade(self) -> None:
         """Bring the schema to the newest migration (a no-op when it is there already)."""
