@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -201,6 +202,13 @@ def start_server(data_dir: Path, *args: str, env: dict[str, str] | None = None) 
             time.sleep(0.1)
     process.kill()
     raise RuntimeError("server did not start within 30 s")
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    """An HTTP client for the real server."""
+    async with aiohttp.ClientSession() as session:
+        yield session
 
 
 @pytest.fixture

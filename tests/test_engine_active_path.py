@@ -7,7 +7,6 @@ was shown, so a walk that strays from the guide fails on the step where it stray
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
@@ -29,22 +28,9 @@ from flows.engine import (
     advance,
     current_step,
 )
-from flows.loader import load_guides
 from flows.model import Guide
+from tests.engine_moves import READY, SIGNPOST, TODAY, VISIT
 
-TODAY = date(2026, 11, 23)
-GUIDES = load_guides()
-VISIT = GUIDES["kommer-forbi"]
-SIGNPOST = GUIDES["vejviseren"]
-
-# "Inden I kaster jer over guiden": target group and whom to visit are in place.
-READY = [
-    ("target_group_chosen", "ja"),
-    ("target_group", "Unge mellem 18 og 25"),
-    ("actors_chosen", "ja"),
-    ("actors", "Ungdomsklubben i Vestbyen"),
-    ("contact_person", "Klublederen"),
-]
 # Step 1, "Vi har en god bekendt": draft the mail, call first, send the mail straight after.
 ACQUAINTANCE = [("relation", "acquaintance"), ("acq_mail_draft", "Kære Mette ..."), ("acq_call", "ja")]
 

@@ -33,14 +33,10 @@ from flows.engine import (
     current_step,
     reminders,
 )
-from flows.loader import load_guides
 from flows.model import Guide
+from tests.engine_moves import READY, SIGNPOST, TODAY, VISIT
 
-TODAY = date(2026, 11, 23)
 SKIP = object()
-GUIDES = load_guides()
-VISIT = GUIDES["kommer-forbi"]
-SIGNPOST = GUIDES["vejviseren"]
 
 FOLLOW_UP = "acq_mail_sent:follow_up:0"
 AGENDA = "agenda_sent:agenda:0"
@@ -49,13 +45,6 @@ DEBRIEF_THREAD = "visited:debrief"
 BEFORE = "activity_date:communication_before:0"
 AFTER = "activity_date:communication_after:1"
 
-READY = [
-    ("target_group_chosen", "ja"),
-    ("target_group", "Unge mellem 18 og 25"),
-    ("actors_chosen", "ja"),
-    ("actors", "Ungdomsklubben i Vestbyen"),
-    ("contact_person", "Klublederen"),
-]
 ACQUAINTANCE = [
     ("relation", "acquaintance"),
     ("acq_mail_draft", "Kære Mette ..."),

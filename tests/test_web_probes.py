@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -17,12 +16,6 @@ from bot.server import make_app
 from tests.conftest import free_port, start_server
 
 API = "/chat/api/turn"
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 async def turn(http: aiohttp.ClientSession, url: str, **body: object) -> tuple[int, dict]:
