@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 
 from bot.channels.web.guard import (
     BodyError,
-    Handler,
     HostPolicy,
     Middleware,
     read_json,
@@ -77,28 +76,15 @@ def make_app(calls: list[str], middlewares: list[Middleware]) -> web.Application
 Serve = Callable[..., Awaitable[Served]]
 
 
-@web.middleware
-async def as_https(request: web.Request, handler: Handler) -> web.StreamResponse:
-    return await handler(request.clone(scheme="https"))
-
-
 @pytest.fixture
 async def serve() -> AsyncIterator[Serve]:
-    """Start the app on 127.0.0.1, guarded by a policy made from the port, or bare with ``guard=False``.
-
-    ``behind_tls=True`` plays a proxy that terminates HTTPS: a middleware ahead of the guard marks
-    each request as https, as the integrator must when the coach runs behind one.
-    """
+    """Start the app on 127.0.0.1, guarded by a policy made from the port, or bare with ``guard=False``."""
     clients: list[TestClient] = []
 
-    async def start(
-        bind_host: str = "127.0.0.1", extra_hosts: tuple[str, ...] = (), guard: bool = True, behind_tls: bool = False
-    ) -> Served:
+    async def start(bind_host: str = "127.0.0.1", extra_hosts: tuple[str, ...] = (), guard: bool = True) -> Served:
         port = unused_port()
         calls: list[str] = []
         middlewares: list[Middleware] = [security_headers]
-        if behind_tls:
-            middlewares.append(as_https)
         if guard:
             middlewares.append(request_guard(HostPolicy(bind_host, port, extra_hosts), reject))
         client = TestClient(TestServer(make_app(calls, middlewares), host="127.0.0.1", port=port))
@@ -174,7 +160,7 @@ async def test_every_state_changing_method_from_another_origin_is_refused(app: S
         "null",  # a sandboxed frame or a local file
         "http://localhost:{port}",  # the same server under another name is another origin
         "http://127.0.0.1:1",  # another local server
-        "https://127.0.0.1:{port}",  # another scheme
+        "ftp://127.0.0.1:{port}",  # not a web page
     ],
 )
 async def test_an_origin_other_than_the_servers_own_is_refused(app: Served, origin: str) -> None:
@@ -204,11 +190,13 @@ async def test_the_page_posting_json_from_its_own_origin_gets_its_answer(app: Se
     assert app.calls == ["echo"]
 
 
-async def test_behind_a_tls_proxy_the_https_origin_passes_and_the_http_one_does_not(serve: Serve) -> None:
-    app = await serve(bind_host="0.0.0.0", extra_hosts=("coach.example.org",), behind_tls=True)
+async def test_behind_a_tls_proxy_the_pages_https_origin_passes(serve: Serve) -> None:
+    """The proxy ends TLS and forwards plain http with the Host it got: the page's https
+    origin names the same host and port, and no other server can answer on that port."""
+    app = await serve(bind_host="0.0.0.0", extra_hosts=("coach.example.org",))
     secure = await app.post(b"{}", Host="coach.example.org", Origin="https://coach.example.org")
-    plain = await app.post(b"{}", Host="coach.example.org", Origin="http://coach.example.org")
-    assert (secure, plain) == ((200, {"echo": {}}), (403, {"error": "error-cross-site"}))
+    elsewhere = await app.post(b"{}", Host="coach.example.org", Origin="https://evil.example")
+    assert (secure, elsewhere) == ((200, {"echo": {}}), (403, {"error": "error-cross-site"}))
 
 
 async def test_a_client_that_sends_no_origin_like_curl_passes(app: Served) -> None:

@@ -211,13 +211,18 @@ def _cross_site(request: web.Request, host: str) -> bool:
     """Whether the browser says the request came from another origin.
 
     ``Sec-Fetch-Site: same-site`` is refused too: another port on localhost is the same site.
-    ``Origin: null`` (sandboxed frames, local files) never equals a real origin.
+    ``Origin: null`` (sandboxed frames, local files) never equals a real origin. The origin's
+    host and port must be the request's Host; its scheme may be http or https, because behind
+    a proxy that ends TLS the browser's https page reaches this server as plain http.
     """
     fetch_sites = {value.strip().lower() for value in request.headers.getall("Sec-Fetch-Site", [])}
     if fetch_sites & {"cross-site", "same-site"}:
         return True
-    own_origin = f"{request.scheme}://{host}".lower()
-    return any(origin.strip().lower() != own_origin for origin in request.headers.getall(hdrs.ORIGIN, []))
+    for origin in request.headers.getall(hdrs.ORIGIN, []):
+        scheme, separator, authority = origin.strip().lower().partition("://")
+        if not separator or scheme not in ("http", "https") or authority != host.lower():
+            return True
+    return False
 
 
 def _content_type(request: web.Request) -> tuple[str, list[str]]:
