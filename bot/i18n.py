@@ -1,4 +1,7 @@
-"""The coach's own words, in Fluent files (``bot/locales/<lang>.ftl``), Danish by default.
+"""The coach's own words, in Fluent files (``bot/locales/<lang>/*.ftl``), Danish by default.
+
+Each area of the coach keeps its words in its own file (``coach.ftl``, ``dates.ftl`` ...);
+the files of one language form one bundle, and a key defined twice is an error.
 
 Fluent handles plurals and variables per language, so sentences stay whole in the data
 files instead of being glued together in code. The files are written in the markup of
@@ -62,18 +65,33 @@ def _command(command: Any) -> str:
     return mention(str(command))
 
 
+def _sources(lang: str) -> list[tuple[Path, str]]:
+    return [(path, path.read_text(encoding="utf-8")) for path in sorted((LOCALES / lang).glob("*.ftl"))]
+
+
 @cache
 def _bundle(lang: str) -> FluentBundle:
-    source = (LOCALES / f"{lang}.ftl").read_text(encoding="utf-8")
-    junk = [entry for entry in FluentParser().parse(source).body if isinstance(entry, Junk)]
-    if junk:  # Fluent skips unparsable entries silently; we would rather know.
-        raise ValueError(f"{lang}.ftl does not parse near: {junk[0].content[:60]!r}")
     bundle = FluentBundle([lang], use_isolating=False, functions={"CMD": _command})
-    bundle.add_resource(FluentResource(source))
+    seen: dict[str, Path] = {}
+    for path, source in _sources(lang):
+        body = FluentParser().parse(source).body
+        junk = [entry for entry in body if isinstance(entry, Junk)]
+        if junk:  # Fluent skips unparsable entries silently; we would rather know.
+            raise ValueError(f"{path.name} ({lang}) does not parse near: {junk[0].content[:60]!r}")
+        for entry in body:
+            if isinstance(entry, Message):
+                if entry.id.name in seen:
+                    raise ValueError(f"message '{entry.id.name}' is in both {seen[entry.id.name].name} and {path.name}")
+                seen[entry.id.name] = path
+        bundle.add_resource(FluentResource(source))
     return bundle
 
 
 def message_keys(lang: str) -> set[str]:
-    """Every message id in one language's file (for the completeness test)."""
-    resource = FluentParser().parse((LOCALES / f"{lang}.ftl").read_text(encoding="utf-8"))
-    return {entry.id.name for entry in resource.body if isinstance(entry, Message)}
+    """Every message id in one language's files (for the completeness test)."""
+    return {
+        entry.id.name
+        for _path, source in _sources(lang)
+        for entry in FluentParser().parse(source).body
+        if isinstance(entry, Message)
+    }

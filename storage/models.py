@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -53,6 +53,11 @@ class Workspace(Base):
     external_id: Mapped[str] = mapped_column(String(255))
     name: Mapped[str] = mapped_column(String(255), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Copenhagen")
+    # When reminders may arrive: ISO weekdays ("12345" is Monday to Friday) and local
+    # hours; Danish public holidays are always off.
+    work_days: Mapped[str] = mapped_column(String(7), default="12345")
+    work_start: Mapped[str] = mapped_column(String(5), default="09:00")
+    work_end: Mapped[str] = mapped_column(String(5), default="15:00")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -120,7 +125,15 @@ class AnswerHistory(Base):
 
 
 class NudgeRow(Base):
-    """A reminder waiting to be delivered: the outbox the scheduler drains."""
+    """A reminder waiting to be delivered: the outbox the scheduler drains.
+
+    ``status`` goes pending -> sent (the channel accepted it), or -> failed (the channel
+    refused it for good, ``last_error`` says why), or -> cancelled / done (the team or
+    the guide no longer wants it). A claim sets ``lease_until``; a lease that runs out
+    (the worker died) makes the row claimable again. ``recipient`` names the person a
+    task reminder is for; ``message_id`` is the channel's id of what was posted (the
+    thread a debrief's replies arrive in).
+    """
 
     __tablename__ = "nudges"
     __table_args__ = (Index("ix_nudges_due", "status", "due_at"),)
@@ -138,7 +151,59 @@ class NudgeRow(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     lease_until: Mapped[datetime | None] = mapped_column(nullable=True)
     payload: Mapped[dict[str, Any]]
+    recipient: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    message_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class JournalEntry(Base):
+    """The project's logbook: free entries (``log``), debrief replies, follow-up tasks.
+
+    ``message_id`` is the channel's id of the message an entry came from, so an edited
+    message updates its entry and a deleted one removes it. ``data`` holds what a kind
+    needs besides the text (a task's owner and date, whether it is done).
+    """
+
+    __tablename__ = "journal"
+    __table_args__ = (
+        Index("ix_journal_project", "project_id", "at"),
+        UniqueConstraint("workspace_id", "message_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    step: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    message_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    author: Mapped[str] = mapped_column(String(255))
+    text: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class Debrief(Base):
+    """A debrief thread: opened when the guide calls for it, posted by the outbox, and
+    closed with a summary and the follow-up agreement. ``thread`` is the channel's id of
+    the posted message, known once it was delivered; replies in it become journal entries."""
+
+    __tablename__ = "debriefs"
+    __table_args__ = (
+        UniqueConstraint("project_id", "step"),
+        Index("ix_debriefs_thread", "workspace_id", "conversation", "thread"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    step: Mapped[str] = mapped_column(String(64))
+    conversation: Mapped[str] = mapped_column(String(255))
+    thread: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class ProcessedEvent(Base):
@@ -178,6 +243,8 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Conversation",
+    "Debrief",
+    "JournalEntry",
     "NudgeRow",
     "ProcessedEvent",
     "Project",

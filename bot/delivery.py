@@ -1,0 +1,59 @@
+"""How the coach writes to a conversation on its own (a reminder, a debrief thread).
+
+Every channel implements one small interface: given the conversation's stored address
+and the replies to post, it answers :class:`Sent` (the platform accepted the message),
+:class:`RetryAfter` (a temporary problem: rate limit, timeout, 5xx) or :class:`Failed`
+(a permanent one: the channel is gone, the bot was removed). The outbox marks a reminder
+sent only on :class:`Sent`, so a channel must never claim success it did not see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from bot.replies import Reply
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a message goes: the conversation's id and stored address, the thread if any,
+    and the person it is for (a task reminder), which a channel may mention."""
+
+    conversation: str
+    address: dict[str, Any] | None
+    thread: str | None = None
+    recipient: str | None = None
+
+
+@dataclass(frozen=True)
+class Sent:
+    """The platform accepted the message; ``message_id`` is its id (a thread can hang on it)."""
+
+    message_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RetryAfter:
+    """Try again after ``seconds`` (the platform's ``Retry-After``, else the outbox's backoff)."""
+
+    reason: str
+    seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Never try again; ``reason`` is kept on the reminder for the team to see."""
+
+    reason: str
+
+
+Result = Sent | RetryAfter | Failed
+
+
+class Channel(Protocol):
+    """A platform the outbox can deliver to."""
+
+    platform: str
+
+    async def deliver(self, target: Target, replies: list[Reply]) -> Result: ...
