@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from storage.db import sqlite_url
 
@@ -53,6 +53,25 @@ class ServerConfig(_Section):
             return False
 
 
+class RemindersConfig(_Section):
+    """When and how reminders go out. Working hours are the default for new workspaces."""
+
+    work_days: str = Field(default="12345", pattern=r"^[1-7]{1,7}$")  # ISO weekdays, Monday is 1
+    work_start: str = Field(default="09:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    work_end: str = Field(default="15:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    check_back_days: int = Field(default=3, ge=1, le=60)  # "not yet": ask again after this many days
+    stalled_days: int = Field(default=14, ge=1, le=365)  # an untouched active project gets a nudge
+    poll_seconds: float = Field(default=5.0, gt=0, le=3600)  # how often the worker looks for due reminders
+    lease_seconds: int = Field(default=120, ge=5, le=86400)  # a claim nobody finished is retried after this
+    batch: int = Field(default=200, ge=1, le=10000)  # reminders claimed at a time
+
+    @model_validator(mode="after")
+    def _hours_in_order(self) -> RemindersConfig:
+        if self.work_start >= self.work_end:
+            raise ValueError("work_start must be before work_end")
+        return self
+
+
 class Config(_Section):
     data_dir: Path = Path("data")
     language: Literal["da", "en"] = "da"
@@ -60,6 +79,7 @@ class Config(_Section):
     guides_dir: Path | None = None
     database: DatabaseConfig = DatabaseConfig()
     server: ServerConfig = ServerConfig()
+    reminders: RemindersConfig = RemindersConfig()
 
     @field_validator("timezone")
     @classmethod

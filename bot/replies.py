@@ -46,6 +46,10 @@ class Turn:
     the first result and writes nothing. ``address`` is what the channel needs to write
     to this conversation later (a reminder after a restart); it is stored on the
     conversation and refreshed when it changes, like ``lang``.
+
+    ``thread`` is the platform's thread the message was written in (a debrief's replies);
+    ``message_id`` is the platform's id of the message itself, and ``change`` says
+    whether it is new, was edited or was deleted, so a saved note follows its message.
     """
 
     platform: str
@@ -58,6 +62,8 @@ class Turn:
     answer: AnswerAction | None = None
     project_id: int | None = None
     thread: str | None = None
+    message_id: str | None = None
+    change: Literal["new", "edited", "deleted"] = "new"
     address: dict[str, Any] | None = None
     lang: Lang = "da"
     workspace_name: str = ""
