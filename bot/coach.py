@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import handlers  # importing it registers the commands
+from bot.config import RemindersConfig
 from bot.context import NoProject, TurnContext, UnknownProject
 from bot.export import Logbook
 from bot.i18n import Messages
@@ -31,6 +32,7 @@ from storage.db import Database
 from storage.repository import (
     ConversationRef,
     NotFound,
+    WorkingHours,
     WorkspaceRef,
     WorkspaceRepo,
     ensure_workspace,
@@ -64,11 +66,13 @@ class Coach:
         guides: dict[str, Guide],
         clock: Callable[[], datetime] = utcnow,
         timezone: str = "Europe/Copenhagen",
+        reminders: RemindersConfig | None = None,
     ) -> None:
         self.db = db
         self.guides = guides
         self.clock = clock
         self.timezone = timezone  # for workspaces seen for the first time
+        self.reminders = reminders or RemindersConfig()
         # Identities never change once created; caching them saves two queries a turn.
         self._workspaces: dict[tuple[str, str], WorkspaceRef] = {}
         self._conversations: dict[tuple[int, str], ConversationRef] = {}
@@ -93,14 +97,24 @@ class Coach:
         async with self.db.transaction() as session:
             workspace = self._workspaces.get((turn.platform, turn.workspace))
             if workspace is None:
+                hours = WorkingHours(self.reminders.work_days, self.reminders.work_start, self.reminders.work_end)
                 workspace = await ensure_workspace(
-                    session, turn.platform, turn.workspace, turn.workspace_name, self.timezone
+                    session, turn.platform, turn.workspace, turn.workspace_name, self.timezone, hours
                 )
             repo = WorkspaceRepo(session, workspace.id)
             conversation = await self._conversation(repo, turn)
             t = Messages(turn.lang)
             ctx = TurnContext(
-                turn, repo, workspace, conversation, self.guides, self.clock, t, Presenter(t, self.guides), expected
+                turn,
+                repo,
+                workspace,
+                conversation,
+                self.guides,
+                self.clock,
+                t,
+                Presenter(t, self.guides),
+                self.reminders,
+                expected,
             )
             try:
                 replies = await _dispatch(ctx)

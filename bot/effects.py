@@ -14,7 +14,6 @@ from flows import engine
 from flows.model import Guide
 from storage.models import Project
 
-
 async def apply(ctx: TurnContext, project: Project, guide: Guide, effects: Sequence[engine.Effect]) -> list[Reply]:
     replies: list[Reply] = []
     repo, now, author = ctx.repo, ctx.now(), ctx.author
@@ -26,7 +25,7 @@ async def apply(ctx: TurnContext, project: Project, guide: Guide, effects: Seque
             case engine.MarkSkipped(step=step):
                 await repo.add_history(project.id, step, "skipped", None, None, author, now)
             case engine.ScheduleNudge() as nudge:
-                due = nudge.due_at(now, ctx.tz)
+                due = ctx.working_time.next_moment(nudge.due_at(now, ctx.tz), not_before=now)
                 await repo.schedule_nudge(
                     project,
                     nudge.key,
@@ -45,6 +44,8 @@ async def apply(ctx: TurnContext, project: Project, guide: Guide, effects: Seque
             case engine.CancelNudge(key=key):
                 await repo.cancel_nudge(project, key)
             case engine.OpenDebrief(key=key, step=step, questions=questions):
+                # Posted once, as a thread, by the outbox (at once: the visit just ended).
+                await repo.open_debrief(project.id, step, ctx.turn.conversation, now)
                 await repo.schedule_nudge(
                     project,
                     key,
@@ -55,7 +56,7 @@ async def apply(ctx: TurnContext, project: Project, guide: Guide, effects: Seque
                     due_at=now,
                     payload={"step": step, "questions": [q.model_dump() for q in questions]},
                 )
-                replies.append(ctx.present.debrief(questions))
+                replies.append(TextReply(ctx.t("debrief-opening")))
             case engine.Finished(complete=complete):
                 repo.audit(project.id, author, "finish", now, complete=complete)
                 replies.append(TextReply(ctx.t("finished", project=project.name)))

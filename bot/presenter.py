@@ -14,6 +14,7 @@ from bot.replies import (
     Action,
     ActionsReply,
     AnsweredReply,
+    Audience,
     Choice,
     ProgressReply,
     QuestionReply,
@@ -26,7 +27,7 @@ from bot.richtext import Rich, Span, items, line, paragraph
 from flows import engine
 from flows.engine import FlowState
 from flows.model import Guide, PromptKind, Step, Text
-from storage.models import Project
+from storage.models import JournalEntry, NudgeRow, Project
 
 
 class Presenter:
@@ -188,6 +189,66 @@ class Presenter:
             if isinstance(params.get(key), str):
                 params[key] = self.step_text(guide, params[key])
         return self.t(f"rejected-{rejected.code}", **params)
+
+    def day(self, day: date) -> str:
+        """A date as people say it back: "tirsdag 15. december 2026"."""
+        return format_date(day, format=self.t.text("format-day"), locale=self.lang)
+
+    # --- reminders and the journal --------------------------------------------------------
+
+    def reminder_about(self, kind: str, payload: dict[str, Any]) -> str:
+        """What a reminder is about, in a few words, from what its row holds."""
+        message = payload.get("message")
+        if isinstance(message, dict) and isinstance(message.get(self.lang), str):
+            return message[self.lang]
+        if kind == "task":
+            return self.t.text(
+                "remind-about-task", task=str(payload.get("task", "")), owner=str(payload.get("owner", ""))
+            )
+        if kind in ("debrief-thread", "stalled"):
+            return self.t.text(f"remind-about-{kind}")
+        return kind
+
+    def reminder_list(self, project: Project, rows: Sequence[NudgeRow], tz: ZoneInfo) -> Reply:
+        groups = {"upcoming": [r for r in rows if r.status == "pending"]}
+        groups["sent"] = [r for r in rows if r.status in ("sent", "done")]
+        groups["failed"] = [r for r in rows if r.status == "failed"]
+        if not any(groups.values()):
+            return TextReply(self.t("remind-list-none", project=project.name), audience="asker")
+        text = self.t("remind-list-header", project=project.name)
+        for group, members in groups.items():
+            if not members:
+                continue
+            lines = []
+            for row in members:
+                moment = row.due_at if group == "upcoming" else (row.sent_at or row.due_at)
+                words = self.t.text(
+                    f"remind-list-{group}-line",
+                    number=str(row.id),
+                    when=self.when(moment, tz),
+                    about=self.reminder_about(row.kind, row.payload),
+                    reason=row.last_error or "",
+                )
+                lines.append(line(words))
+            text += self.t(f"remind-list-{group}") + items(lines)
+        return TextReply(text + self.t("remind-list-hint"), audience="asker")
+
+    def journal(self, project: Project, entries: Sequence[JournalEntry], tz: ZoneInfo) -> Reply:
+        if not entries:
+            return TextReply(self.t("journal-empty", project=project.name), audience="asker")
+        lines = [line(Span(f"{e.author}, {self.when(e.at, tz)}", "strong"), f": {e.text}") for e in entries[-10:]]
+        return TextReply(self.t("journal-header", project=project.name) + items(lines), audience="asker")
+
+    def tasks_saved(self, tasks: Sequence[str]) -> Reply:
+        return TextReply(self.t("journal-tasks-saved") + items(line(task) for task in tasks))
+
+    def debrief_notes(
+        self, project: Project, notes: Sequence[JournalEntry], tz: ZoneInfo, audience: Audience = "conversation"
+    ) -> Reply:
+        if not notes:
+            return TextReply(self.t("debrief-summary-empty", project=project.name), audience=audience)
+        lines = [line(Span(note.author, "strong"), f": {note.text}") for note in notes]
+        return TextReply(self.t("debrief-summary", project=project.name) + items(lines), audience=audience)
 
     def nudge_scheduled(self, nudge: engine.ScheduleNudge, due: datetime, tz: ZoneInfo) -> Reply:
         return TextReply(self.t("nudge-scheduled", message=self.text(nudge.message), when=self.when(due, tz)))

@@ -102,5 +102,6 @@ async def test_editing_a_date_moves_the_reminders_that_hang_on_it(team: Team) ->
     async with team.coach.db.session() as session:
         repo = WorkspaceRepo(session, (await find_workspace(session, "web", "local")).id)
         after = {n.kind: n.due_at for n in await repo.nudges(project.id)}
-    assert before["agenda"].date().isoformat() == "2026-12-05"
+    # Five days before 10 December is a Saturday: the reminder waits for Monday morning.
+    assert before["agenda"].date().isoformat() == "2026-12-07"
     assert after["agenda"] - before["agenda"] == timedelta(days=7)
