@@ -141,7 +141,8 @@ _TIME = re.compile(
     r"(?P<hour>[0-9]{1,2})(?:(?P<sep>[.:])(?P<minute>[0-9]{2}))? ?(?P<half>am|pm)?"
 )
 
-Reading = Callable[[re.Match[str], date], date | Invalid]
+# What a matched phrase names: a day, or why it names none.
+_Reader = Callable[[re.Match[str], date], date | Invalid]
 
 
 def read_date(text: str, today: date) -> DateReading | Invalid:
@@ -208,7 +209,7 @@ def _day(words: str, today: date) -> date | Invalid | None:
     return day
 
 
-def _first(rules: Iterable[tuple[re.Pattern[str], Reading]], words: str, today: date) -> date | Invalid | None:
+def _first(rules: Iterable[tuple[re.Pattern[str], _Reader]], words: str, today: date) -> date | Invalid | None:
     for pattern, reading in rules:
         found = pattern.fullmatch(words)
         if found:
@@ -255,7 +256,7 @@ def _named(found: re.Match[str], today: date) -> date | Invalid:
     return _on(int(found["day"]), MONTHS[found["month"]], found["year"], today)
 
 
-_ABSOLUTE: list[tuple[re.Pattern[str], Reading]] = [
+_ABSOLUTE: list[tuple[re.Pattern[str], _Reader]] = [
     (re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})"), _numeric),
     (re.compile(rf"{_DAY} ?[./-] ?(?P<month>[0-9]{{1,2}})(?: ?[./-] ?{_YEAR})?"), _numeric),
     (re.compile(rf"{_DAY} ?(?:of )?{_MONTH}(?: {_YEAR})?"), _named),
@@ -266,7 +267,7 @@ _ABSOLUTE: list[tuple[re.Pattern[str], Reading]] = [
 # --- days counted from today ------------------------------------------------------------------
 
 
-def _after(days: int) -> Reading:
+def _after(days: int) -> _Reader:
     return lambda _found, today: today + timedelta(days=days)
 
 
@@ -306,7 +307,7 @@ def _week(found: re.Match[str], today: date) -> date | Invalid:
     return _unreadable()
 
 
-_RELATIVE: list[tuple[re.Pattern[str], Reading]] = [
+_RELATIVE: list[tuple[re.Pattern[str], _Reader]] = [
     (re.compile(r"i ?dag|today"), _after(0)),
     (re.compile(r"i ?morgen|tomorrow"), _after(1)),
     (re.compile(r"(?:i )?overmorgen|(?:the )?day after tomorrow"), _after(2)),
@@ -344,7 +345,7 @@ def _next_month(_found: re.Match[str], today: date) -> Invalid:
     return _needs_day(month.month, month.year)
 
 
-_NEEDS_DAY: list[tuple[re.Pattern[str], Reading]] = [
+_NEEDS_DAY: list[tuple[re.Pattern[str], _Reader]] = [
     (re.compile(rf"(?:i |in )?{_MONTH}(?: (?P<year>[0-9]{{4}}))?"), _month_alone),
     (re.compile(r"(?:i |in )?(?:næste|next) (?:måned|month)"), _next_month),
     (re.compile(r"(?:i |in )?(?P<year>[0-9]{4})"), lambda found, _today: _needs_day(12, int(found["year"]))),
