@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ from bot.replies import (
 )
 from bot.richtext import Rich, Span, items, line, paragraph
 from flows import engine
+from flows.dates import DateReading
 from flows.engine import FlowState
 from flows.model import Guide, PromptKind, Step, Text
 from storage.models import JournalEntry, NudgeRow, Project
@@ -173,7 +174,9 @@ class Presenter:
             case PromptKind.LIST:
                 return "; ".join(value)
             case PromptKind.DATE:
-                return format_date(date.fromisoformat(value), format="long", locale=self.lang)
+                reading = DateReading.from_value(value)
+                day = format_date(reading.day, format="long", locale=self.lang)
+                return day if reading.time is None else f"{day} {format_skeleton('Hm', reading.time, locale=self.lang)}"
         return str(value)
 
     def when(self, moment: datetime, tz: ZoneInfo) -> str:

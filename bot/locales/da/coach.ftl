@@ -71,7 +71,6 @@ rejected-empty = Svaret er tomt. Skriv et svar, eller spring over med { CMD("spr
 rejected-not-text = Svar med tekst.
 rejected-not-yes-no = Svar ja eller nej.
 rejected-unknown-option = Vælg en af mulighederne (1-{ $count }), fx ved at trykke på en knap.
-rejected-bad-date = Den dato kunne jeg ikke læse. Skriv den fx sådan: { $example }
 rejected-too-few-items = Skriv mindst { $min } punkter, ét pr. linje (I har { $count }).
 rejected-too-many-items = Skriv højst { $max } punkter, ét pr. linje (I har { $count }).
 
