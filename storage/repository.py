@@ -21,6 +21,7 @@ from storage.models import (
     AnswerHistory,
     AuditEvent,
     Conversation,
+    JournalEntry,
     NudgeRow,
     ProcessedEvent,
     Project,
@@ -274,6 +275,17 @@ class WorkspaceRepo:
             select(AnswerHistory)
             .where(AnswerHistory.workspace_id == self.workspace_id, AnswerHistory.project_id == project_id)
             .order_by(AnswerHistory.at, AnswerHistory.id)
+        )
+        return (await self.session.execute(query)).scalars().all()
+
+    # --- journal ----------------------------------------------------------------------
+
+    async def journal(self, project_id: int) -> Sequence[JournalEntry]:
+        """The project's journal entries (notes, debrief replies, tasks, meeting notes), oldest first."""
+        query = (
+            select(JournalEntry)
+            .where(JournalEntry.workspace_id == self.workspace_id, JournalEntry.project_id == project_id)
+            .order_by(JournalEntry.at, JournalEntry.id)
         )
         return (await self.session.execute(query)).scalars().all()
 
