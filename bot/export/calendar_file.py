@@ -28,6 +28,7 @@ def logbook_ics(book: Logbook, t: Messages) -> str:
         prodid=f"-//Outreach Coach//{DOMAIN}//{t.lang.upper()}",
         name=t.text("calendar-name", project=project.name, guide=book.guide.title.get(t.lang)),
         language=t.lang,
+        uid=f"{project.id}@{DOMAIN}",
     )
     for step, answer in dated_answers(book):
         if answer.time is None:

@@ -184,7 +184,11 @@ def _step_order(entry: AnswerHistory) -> tuple[str, object, int]:
 
 
 def _history(entries: Sequence[AnswerHistory], words: Wording) -> Lines:
-    """Who answered, changed or skipped the step, and when; a change shows the answer it replaced."""
+    """Who answered, changed or skipped the step, and when; a change shows the answer it replaced.
+
+    Its items start with ``*``: a list right after the answer's own ``-`` list would otherwise
+    continue that list (CommonMark starts a new list only where the bullet character changes).
+    """
     for entry in entries:
         key = f"logbook-history-{entry.action}"
         if entry.action not in ("answered", "edited", "skipped", "concurrent"):
@@ -192,14 +196,14 @@ def _history(entries: Sequence[AnswerHistory], words: Wording) -> Lines:
         said = words.t.text(key, author=entry.author, when=words.moment(entry.at))
         earlier = {"edited": entry.old_value, "concurrent": entry.value}.get(entry.action)
         if earlier is None:
-            yield f"- _{markdown_literal(said)}_"
+            yield f"* _{markdown_literal(said)}_"
             continue
         value = words.value(entry.step_id, earlier)
         if isinstance(value, list):
-            yield f"- _{markdown_literal(said)}_"
+            yield f"* _{markdown_literal(said)}_"
             yield from _block(value, indent="  ")
         else:
-            yield f"- _{markdown_literal(said)}_ {markdown_literal_lines(value, '  ')}"
+            yield f"* _{markdown_literal(said)}_ {markdown_literal_lines(value, '  ')}"
 
 
 # --- Markdown pieces ---------------------------------------------------------------------------
