@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 from bot.export import logbook_csv, logbook_markdown
 from bot.i18n import Messages
 from bot.replies import ExportReply
+from storage.models import JournalEntry
 from tests.conftest import Team
 
 MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"])
@@ -68,6 +69,27 @@ async def export_hostile_project(team: Team) -> Exported:
     await team.command(f"edit actors {EDITED}", user="Ali")
     [export] = [r for r in await team.command("export") if isinstance(r, ExportReply)]
     book = await team.coach.logbook(team.platform, team.workspace, export.project_id, "da")
+    t = Messages("da")
+    return Exported(logbook_markdown(book, t), logbook_csv(book, t))
+
+
+async def export_hostile_journal(team: Team) -> Exported:
+    """The hostile project with a note, a debrief reply and a task (with a hostile owner) in its journal."""
+    await export_hostile_project(team)
+    book = await team.coach.logbook(team.platform, team.workspace, 1, "da")
+    project = book.project
+    async with team.coach.db.transaction() as session:
+        session.add_all(
+            JournalEntry(
+                workspace_id=project.workspace_id, project_id=project.id, author=AUTHOR, at=team.coach.clock(), **entry
+            )
+            for entry in (
+                {"kind": "log", "text": TARGET_GROUP},
+                {"kind": "debrief", "text": FORMULA, "step": "visited"},
+                {"kind": "task", "text": PROJECT, "data": {"owner": AUTHOR, "due": "2026-12-18"}},
+            )
+        )
+    book = await team.coach.logbook(team.platform, team.workspace, 1, "da")
     t = Messages("da")
     return Exported(logbook_markdown(book, t), logbook_csv(book, t))
 
@@ -189,3 +211,25 @@ def answers_by_question(elements: list[Element]) -> dict[str, str]:
         elif element.tag == "p" and question is not None and question not in found:
             found[question] = element.text
     return found
+
+
+# --- the journal --------------------------------------------------------------------------------
+
+
+async def test_hostile_journal_entries_show_as_typed_and_run_nothing(team: Team) -> None:
+    export = await export_hostile_journal(team)
+    elements = rendered(export.markdown)
+    assert {e.tag for e in elements} <= LAYOUT_TAGS
+    entries = [e.text for e in elements if e.tag == "li"]
+    assert f"Note · {AUTHOR} · mandag 23. november 2026 kl. 10:00\n{TARGET_GROUP}" in entries
+    assert f"{AUTHOR} · mandag 23. november 2026 kl. 10:00\n{FORMULA}" in entries
+    task = f"{PROJECT} · ansvarlig: {AUTHOR} · senest fredag 18. december 2026"
+    assert task in entries  # among the open tasks
+    assert f"Opgave · {AUTHOR} · mandag 23. november 2026 kl. 10:00\n{task} · åben" in entries
+
+    header, *rows = export.csv_rows()
+    assert [cell for row in rows for cell in row if cell.startswith(FORMULA_START)] == []
+    by_type = {row["Type"]: row for row in (dict(zip(header, r, strict=True)) for r in rows)}
+    assert by_type["Note"]["Indhold"] == TARGET_GROUP
+    assert by_type["Debriefing"]["Indhold"] == "'" + FORMULA
+    assert (by_type["Opgave"]["Indhold"], by_type["Opgave"]["Ansvarlig"]) == ("'" + PROJECT, "'" + AUTHOR)

@@ -102,7 +102,7 @@ async def lived(team: Team, clock: Clock, db: Database) -> Lived:
     await team.say("ja", user="Ali")
     await team.say("\n".join(KEY_QUESTIONS), user="Ali")
     await team.say("nej", user="Ali")  # no agenda yet: a reminder five days before the meeting
-    await team.say("ja", user="Ali")
+    await team.command("skip", user="Ali")  # the tour is optional
     await team.say("Lånerkort og en foredragsrække", user="Ali")
     await team.say("Mette\nAli", user="Ali")  # the visit team: the debrief reminder on the meeting day
 
@@ -260,6 +260,13 @@ async def test_answers_show_their_history_in_local_time_across_the_change_to_win
     assert items(contact) == ["Besvaret af Ali, mandag 2. november 2026 kl. 14:30"]  # 13:30 UTC
 
 
+async def test_a_skipped_question_says_so_and_who_skipped_it(lived: Lived) -> None:
+    markdown = logbook_markdown(await lived.book(), Messages("da"))
+    tour = markdown_part(markdown, "### Har I bedt om at kombinere mødet med en kort rundvisning?")
+    assert texts(rendered(tour), "p") == ["Sprunget over."]
+    assert items(tour) == ["Sprunget over af Ali, mandag 2. november 2026 kl. 14:30"]
+
+
 async def test_list_answers_are_markdown_lists_under_headings_without_typing_hints(lived: Lived) -> None:
     markdown = logbook_markdown(await lived.book(), Messages("da"))
     headings = texts(rendered(markdown), "h3")
@@ -389,7 +396,7 @@ async def test_the_calendar_holds_the_meeting_day_and_the_reminders_to_come(live
     agenda = events[f"{project}-reminder-agenda_sent-agenda-0@outreach-coach"]
     assert agenda.start == datetime(2026, 12, 10, 9, 0, tzinfo=COPENHAGEN)
     assert agenda.start.tzinfo is not None and str(agenda["DTSTART"].params["TZID"]) == "Europe/Copenhagen"
-    assert str(agenda["SUMMARY"]).startswith("Påmindelse: Mødet nærmer sig.")
+    assert str(agenda["SUMMARY"]) == "Påmindelse: Mødet nærmer sig. – Fitness Nord"  # its first sentence
     assert str(agenda["DESCRIPTION"]).startswith("Mødet nærmer sig. Husk at sende dagsordenen")
     stamps = {event.DTSTAMP for event in events.values()}
     assert stamps == {datetime(2026, 11, 25, 11, 0, tzinfo=UTC)}  # when the logbook was exported

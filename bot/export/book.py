@@ -30,6 +30,9 @@ GLANCE_STEPS: dict[str, tuple[str, ...]] = {
     "klubfaellesskaber": ("segment", "topic", "community_form"),
 }
 
+# What a history row records (storage.models.AnswerHistory.action); each has its words.
+HISTORY_ACTIONS = ("answered", "edited", "skipped", "concurrent")
+
 
 @dataclass(frozen=True)
 class Logbook:

@@ -10,9 +10,9 @@ guide author's stray ``*`` or ``#`` cannot restyle the logbook.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from itertools import groupby
 
 from bot.export.book import (
+    HISTORY_ACTIONS,
     Logbook,
     dated_answers,
     glance_steps,
@@ -87,7 +87,7 @@ def _status(book: Logbook, words: Wording) -> str:
     t = words.t
     match found.code:
         case "waiting":
-            since = words.task_due(found.since) or str(found.since)
+            since = words.iso_day(found.since) or str(found.since)
             return t.text("logbook-status-waiting", question=words.question(found.step or ""), since=since)
         case "paused":
             return t.text("logbook-status-paused", question=words.question(found.step or ""))
@@ -100,7 +100,7 @@ def _task_line(task: JournalEntry, words: Wording) -> str:
     parts = [task.text]
     if data.get("owner"):
         parts.append(words.t.text("logbook-task-owner", owner=str(data["owner"])))
-    due = words.task_due(data.get("due"))
+    due = words.iso_day(data.get("due"))
     if due:
         parts.append(words.t.text("logbook-task-due", day=due))
     return " · ".join(parts)
@@ -134,19 +134,21 @@ def _journal(book: Logbook, words: Wording) -> Lines:
 
 
 def _entry(entry: JournalEntry, words: Wording, indent: str, with_kind: bool) -> Lines:
-    """One list item: who and when (and what kind), then the text as written."""
+    """One list item: what kind, who and when, then the text as written (a task with its owner, date and state)."""
     byline = [words.kind(entry.kind)] if with_kind else []
     byline += [entry.author, words.moment(entry.at)]
     if entry.edited_at is not None:
         byline.append(words.t.text("logbook-edited", when=words.moment(entry.edited_at)))
-    inner = indent + "  "
-    text = _task_line(entry, words) if entry.kind == "task" else entry.text
-    lines = [f"{indent}- _{markdown_literal(' · '.join(byline))}_\\", inner + markdown_literal_lines(text, inner)]
+    text = entry.text
     if entry.kind == "task":
-        lines[-1] += f" · {words.task_state(bool((entry.data or {}).get('done')))}"
+        text = f"{_task_line(entry, words)} · {words.task_state(bool((entry.data or {}).get('done')))}"
+    head = f"{indent}- _{markdown_literal(' · '.join(byline))}_"
     if not text.strip():
-        lines = [lines[0].removesuffix("\\")]
-    yield from lines
+        yield head
+        return
+    inner = indent + "  "
+    yield head + "\\"  # a hard break: the text goes on the next line of the same item
+    yield inner + markdown_literal_lines(text, inner)
 
 
 # --- every answer, by section ------------------------------------------------------------------
@@ -156,7 +158,9 @@ def _answers(book: Logbook, words: Wording) -> Lines:
     answered = {step.id for step in on_path(book)}
     path = engine.active_path(book.guide, book.state)
     skipped = {s for s in path if s in book.state.skipped}
-    by_step = {step: list(entries) for step, entries in groupby(sorted(book.history, key=_step_order), _step_id)}
+    by_step: dict[str, list[AnswerHistory]] = {}
+    for entry in book.history:  # oldest first
+        by_step.setdefault(entry.step_id, []).append(entry)
     for section in book.guide.sections:
         steps = [s for s in section.steps if s.id in answered or s.id in skipped]
         if not steps:
@@ -175,14 +179,6 @@ def _answers(book: Logbook, words: Wording) -> Lines:
                 yield ""
 
 
-def _step_id(entry: AnswerHistory) -> str:
-    return entry.step_id
-
-
-def _step_order(entry: AnswerHistory) -> tuple[str, object, int]:
-    return (entry.step_id, entry.at, entry.id)
-
-
 def _history(entries: Sequence[AnswerHistory], words: Wording) -> Lines:
     """Who answered, changed or skipped the step, and when; a change shows the answer it replaced.
 
@@ -190,10 +186,8 @@ def _history(entries: Sequence[AnswerHistory], words: Wording) -> Lines:
     continue that list (CommonMark starts a new list only where the bullet character changes).
     """
     for entry in entries:
-        key = f"logbook-history-{entry.action}"
-        if entry.action not in ("answered", "edited", "skipped", "concurrent"):
-            key = "logbook-history-answered"
-        said = words.t.text(key, author=entry.author, when=words.moment(entry.at))
+        action = entry.action if entry.action in HISTORY_ACTIONS else "answered"
+        said = words.t.text(f"logbook-history-{action}", author=entry.author, when=words.moment(entry.at))
         earlier = {"edited": entry.old_value, "concurrent": entry.value}.get(entry.action)
         if earlier is None:
             yield f"* _{markdown_literal(said)}_"

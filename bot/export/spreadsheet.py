@@ -13,7 +13,7 @@ import csv
 import io
 from datetime import datetime
 
-from bot.export.book import Logbook
+from bot.export.book import HISTORY_ACTIONS, Logbook
 from bot.export.wording import Wording
 from bot.i18n import Messages
 from bot.safe_text import csv_cell
@@ -45,15 +45,12 @@ def _history_row(entry: AnswerHistory, words: Wording) -> list[str]:
         entry.author,
         entry.step_id,
         words.question(entry.step_id),
-        words.t.text(f"action-{entry.action}") if entry.action in _ACTIONS else entry.action,
+        words.t.text(f"action-{entry.action}") if entry.action in HISTORY_ACTIONS else entry.action,
         _cell(words, entry.step_id, entry.value),
         _cell(words, entry.step_id, entry.old_value),
         "",
         "",
     ]
-
-
-_ACTIONS = ("answered", "edited", "skipped", "concurrent")
 
 
 def _journal_row(entry: JournalEntry, words: Wording) -> list[str]:

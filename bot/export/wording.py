@@ -46,9 +46,12 @@ def question_heading(text: str) -> str:
 
 
 def shorten(text: str, limit: int = SHORT_QUESTION) -> str:
-    """``text`` cut at a word before ``limit`` characters, with an ellipsis when cut."""
+    """``text``, or its first sentence, or else its words up to ``limit`` characters and an ellipsis."""
     if len(text) <= limit:
         return text
+    sentence = re.match(r".+?[.?!](?=\s)", text)
+    if sentence and len(sentence[0]) <= limit:
+        return sentence[0]
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-")
     return cut + "…"
 
@@ -84,9 +87,9 @@ class Wording:
         moment = datetime.combine(answer.day, answer.time)
         return self.t.text("logbook-moment", day=self.day(answer.day), time=self.clock(moment))
 
-    def task_due(self, due: Any) -> str | None:
-        """A task's ``due`` date worded, or None when it has none (or it is not a date)."""
-        answer = DateAnswer.read(due)
+    def iso_day(self, value: Any) -> str | None:
+        """An ISO date (a task's due date, a waiting step's start) worded; None when it is none."""
+        answer = DateAnswer.read(value)
         return self.date_answer(answer) if answer else None
 
     # --- the guide's words -----------------------------------------------------------------
