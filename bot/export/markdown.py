@@ -32,7 +32,7 @@ Lines = Iterator[str]
 
 def logbook_markdown(book: Logbook, t: Messages) -> str:
     words = Wording(book, t)
-    out = [f"# {markdown_literal(t.text('logbook-title', project=book.project.name))}", ""]
+    out = list(_heading(1, t.text("logbook-title", project=book.project.name)))
     for part in (_glance(book, words), _journal(book, words), _answers(book, words)):
         out += part
     out.append(f"_{markdown_literal(t.text('logbook-made', when=words.moment(book.made_at)))}_")
@@ -44,8 +44,7 @@ def logbook_markdown(book: Logbook, t: Messages) -> str:
 
 def _glance(book: Logbook, words: Wording) -> Lines:
     t, project = words.t, book.project
-    yield f"## {t.text('logbook-glance')}"
-    yield ""
+    yield from _heading(2, t.text("logbook-glance"))
     started = t.text("logbook-started-by", when=words.moment(project.created_at), owner=project.owner)
     yield _labelled(t.text("logbook-guide"), book.guide.title.get(words.lang))
     yield _labelled(t.text("logbook-started"), started)
@@ -111,8 +110,7 @@ def _task_line(task: JournalEntry, words: Wording) -> str:
 
 def _journal(book: Logbook, words: Wording) -> Lines:
     """Entries in time order; a debrief's replies together, where its first reply falls."""
-    yield f"## {words.t.text('logbook-journal')}"
-    yield ""
+    yield from _heading(2, words.t.text("logbook-journal"))
     if not book.journal:
         yield words.t.text("logbook-journal-empty")
         yield ""
