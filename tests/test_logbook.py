@@ -21,16 +21,20 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import pytest
 from icalendar import Calendar
+from playwright.async_api import Browser
 
 from bot.export import Logbook, logbook_csv, logbook_ics, logbook_markdown
+from bot.export.book import GLANCE_STEPS
 from bot.export.wording import question_heading
 from bot.i18n import Messages
 from bot.replies import ExportReply
 from flows.engine import FlowState
+from flows.model import Guide
 from storage.db import Database
-from storage.models import JournalEntry
+from storage.models import JournalEntry, NudgeRow
 from tests.conftest import Clock, Team
 from tests.test_export_safety import Element, rendered
+from tests.test_web_browser import browser, js_errors, open_page, send  # noqa: F401 - browser is a fixture
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
@@ -181,6 +185,26 @@ async def test_the_glance_lists_key_dates_open_tasks_the_next_step_and_upcoming_
         "tirsdag 15. december 2026 kl. 09:00: Når I kommer hjem fra besøget, så hold et debriefingmøde "
         "– gerne med det samme. Del jeres indtryk og sammenfat jeres indsigter.",
     ]
+
+
+async def test_a_debrief_thread_still_to_open_is_an_upcoming_reminder(lived: Lived) -> None:
+    book = await lived.book()
+    thread = NudgeRow(
+        kind="debrief-thread",
+        dedupe_key=f"{book.project.id}:visited:debrief",
+        status="pending",
+        due_at=datetime(2026, 12, 15, 14, 0, tzinfo=UTC),
+        payload={"step": "visited", "questions": [{"da": "Hvilke indtryk fik I hver især?", "en": "…"}]},
+    )
+    markdown = logbook_markdown(replace(book, nudges=[*book.nudges, thread]), Messages("da"))
+    assert items(markdown_part(markdown, "### Kommende påmindelser"))[-1] == (
+        "tirsdag 15. december 2026 kl. 15:00: Debriefingen efter “Har I været på besøget?” åbnes"
+    )
+
+
+def test_every_guide_names_the_steps_its_glance_shows(guides: dict[str, Guide]) -> None:
+    assert set(GLANCE_STEPS) == set(guides)
+    assert {(g, s) for g, steps in GLANCE_STEPS.items() for s in steps if not guides[g].has_step(s)} == set()
 
 
 async def test_a_date_with_a_time_reads_with_the_hour(lived: Lived) -> None:
@@ -448,6 +472,25 @@ async def test_the_browser_chat_offers_the_logbook_as_markdown_csv_and_calendar(
             body_bytes = await response.read()
     calendar = Calendar.from_ical(body_bytes)
     assert [e.start for e in calendar.walk("VEVENT")] == [date(2026, 12, 15)]
+
+
+@pytest.mark.browser
+async def test_the_chat_page_offers_the_calendar_beside_markdown_and_csv(
+    browser: Browser,  # noqa: F811 - the fixture imported above
+    web_server: str,
+) -> None:
+    page = await open_page(browser, f"{web_server}/chat/")
+    await send(page, "/start kommer-forbi Fitness Nord")
+    await send(page, "/export")
+    links = page.locator("#messages a.export-link")
+    assert await links.evaluate_all("links => links.map(link => link.dataset.format)") == ["md", "csv", "ics"]
+    calendar_link = links.last
+    assert await calendar_link.inner_text() == "Hent datoer og påmindelser (kalender, .ics)"
+    async with page.expect_download() as download:
+        await calendar_link.click()
+    calendar = Calendar.from_ical(Path(await (await download.value).path()).read_bytes())
+    assert str(calendar["NAME"]) == "Fitness Nord (Biblioteket kommer forbi)"
+    assert not js_errors(page), js_errors(page)
 
 
 def test_the_cli_writes_the_calendar_file(tmp_path: Path) -> None:
