@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import pytest
 from icalendar import Calendar
-from playwright.async_api import Browser
+from playwright.async_api import Browser, expect
 
 from bot.export import Logbook, logbook_csv, logbook_ics, logbook_markdown
 from bot.export.book import GLANCE_STEPS
@@ -34,7 +34,7 @@ from storage.db import Database
 from storage.models import JournalEntry, NudgeRow
 from tests.conftest import Clock, Team
 from tests.test_export_safety import Element, rendered
-from tests.test_web_browser import browser, js_errors, open_page, send  # noqa: F401 - browser is a fixture
+from tests.test_web_browser import browser, js_errors, open_page, send, wait_turn  # noqa: F401 - browser is a fixture
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
@@ -479,10 +479,12 @@ async def test_the_chat_page_offers_the_calendar_beside_markdown_and_csv(
     browser: Browser,  # noqa: F811 - the fixture imported above
     web_server: str,
 ) -> None:
-    page = await open_page(browser, f"{web_server}/chat/")
+    page = await open_page(browser, f"{web_server}/?channel=browser-calendar")
+    await wait_turn(page, 0)  # the welcome
     await send(page, "/start kommer-forbi Fitness Nord")
     await send(page, "/export")
     links = page.locator("#messages a.export-link")
+    await expect(links).to_have_count(3)
     assert await links.evaluate_all("links => links.map(link => link.dataset.format)") == ["md", "csv", "ics"]
     calendar_link = links.last
     assert await calendar_link.inner_text() == "Hent datoer og påmindelser (kalender, .ics)"
