@@ -40,7 +40,7 @@ logbook-history-answered = Besvaret af { $author }, { $when }
 logbook-history-edited = Rettet af { $author }, { $when }; før:
 logbook-history-skipped = Sprunget over af { $author }, { $when }
 logbook-history-concurrent = Samtidigt svar fra { $author }, { $when }, ikke gemt:
-logbook-made = Udskrevet { $when }.
+logbook-made = Logbogen er hentet { $when }.
 
 csv-time = Tidspunkt
 csv-type = Type
