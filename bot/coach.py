@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -150,8 +151,9 @@ class Coach:
     async def logbook(
         self, platform: str, workspace: str, project_id: int, lang: str, conversation: str | None = None
     ) -> Logbook:
-        """A project's logbook, looked up without creating anything; UnknownProject when
-        there is no such project in that workspace (and conversation, when given)."""
+        """A project's logbook (its history, journal and reminders, in the workspace's time zone),
+        looked up without creating anything; UnknownProject when there is no such project in
+        that workspace (and conversation, when given)."""
         async with self.db.transaction() as session:
             try:
                 found = await find_workspace(session, platform, workspace)
@@ -166,8 +168,19 @@ class Coach:
             except NotFound:
                 raise UnknownProject(project_id) from None
             history = await repo.history(project.id)
-        guide = self.guides[project.guide_id]
-        return Logbook(project, guide, TurnContext.state(project), history, Messages(lang).lang)
+            journal = await repo.journal(project.id)
+            nudges = await repo.nudges(project.id)
+        return Logbook(
+            project=project,
+            guide=self.guides[project.guide_id],
+            state=TurnContext.state(project),
+            history=history,
+            journal=journal,
+            nudges=nudges,
+            timezone=ZoneInfo(found.timezone),
+            lang=Messages(lang).lang,
+            made_at=self.clock(),
+        )
 
 
 async def _dispatch(ctx: TurnContext) -> list[Reply]:

@@ -14,6 +14,7 @@ from flows import engine
 from flows.model import Guide
 from storage.models import Project
 
+
 async def apply(ctx: TurnContext, project: Project, guide: Guide, effects: Sequence[engine.Effect]) -> list[Reply]:
     replies: list[Reply] = []
     repo, now, author = ctx.repo, ctx.now(), ctx.author

@@ -308,6 +308,8 @@ class WorkspaceRepo:
         )
         return (await self.session.execute(query)).scalars().all()
 
+    # --- journal ----------------------------------------------------------------------
+
     # --- nudges -----------------------------------------------------------------------
 
     async def schedule_nudge(
@@ -443,6 +445,7 @@ class WorkspaceRepo:
         await self.session.delete(entry)
 
     async def journal(self, project_id: int, kind: str | None = None) -> Sequence[JournalEntry]:
+        """The project's journal entries (notes, debrief replies, tasks), oldest first; of one kind if given."""
         query = select(JournalEntry).where(
             JournalEntry.workspace_id == self.workspace_id, JournalEntry.project_id == project_id
         )

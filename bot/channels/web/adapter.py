@@ -19,7 +19,7 @@ from bot.channels.web.guard import SECURITY_HEADERS, BodyError, read_json
 from bot.channels.web.hub import CLOSED, Hub
 from bot.channels.web.render import render
 from bot.coach import Coach, UnknownProject
-from bot.export import logbook_csv, logbook_markdown
+from bot.export import FORMATS
 from bot.i18n import Messages, language
 from bot.replies import Actor, AnswerAction, ExportReply, Turn
 from storage.repository import MAX_ID
@@ -113,7 +113,7 @@ async def turn(request: web.Request) -> web.Response:
 
 def _export_links(request: web.Request, project_id: int, incoming: Turn) -> dict[str, str]:
     signed = request.app[LINKS].dumps({"p": project_id, "c": incoming.conversation, "l": incoming.lang})
-    return {fmt: f"api/exports/{signed}.{fmt}" for fmt in ("md", "csv")}
+    return {fmt: f"api/exports/{signed}.{fmt}" for fmt in FORMATS}
 
 
 async def download(request: web.Request) -> web.Response:
@@ -128,12 +128,11 @@ async def download(request: web.Request) -> web.Response:
         book = await request.app[COACH].logbook(PLATFORM, WORKSPACE, project_id, lang, conversation=conversation)
     except UnknownProject:
         return error(request, 404, "error-not-found")
-    t = Messages(lang)
     fmt = request.match_info["format"]
-    body = logbook_markdown(book, t) if fmt == "md" else logbook_csv(book, t)
+    export = FORMATS[fmt]
     return web.Response(
-        text=body,
-        content_type="text/markdown" if fmt == "md" else "text/csv",
+        text=export.render(book, Messages(lang)),
+        content_type=export.content_type,
         charset="utf-8",
         headers={"Content-Disposition": f'attachment; filename="logbook-{project_id}.{fmt}"'},
     )

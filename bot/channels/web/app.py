@@ -59,7 +59,7 @@ def chat_app(coach: Coach, access_token: str, hosts: HostPolicy) -> web.Applicat
     app.router.add_static("/static", STATIC)
     app.router.add_post("/api/turn", adapter.turn)
     app.router.add_get("/api/events", adapter.events)
-    app.router.add_get(r"/api/exports/{signed}.{format:md|csv}", adapter.download)
+    app.router.add_get(r"/api/exports/{signed}.{format:md|csv|ics}", adapter.download)
 
     async def end_streams(_app: web.Application) -> None:
         hub.close()

@@ -74,21 +74,6 @@ rejected-unknown-option = Vælg en af mulighederne (1-{ $count }), fx ved at try
 rejected-too-few-items = Skriv mindst { $min } punkter, ét pr. linje (I har { $count }).
 rejected-too-many-items = Skriv højst { $max } punkter, ét pr. linje (I har { $count }).
 
-logbook-title = Logbog: { $project }
-logbook-meta = Guide: { $guide } · startet af { $owner } { $started } · { $status }
-logbook-history = Historik
-csv-time = Tidspunkt
-csv-author = Hvem
-csv-step = Trin
-csv-question = Spørgsmål
-csv-action = Handling
-csv-value = Svar
-csv-old-value = Tidligere svar
-action-answered = besvaret
-action-edited = rettet
-action-skipped = sprunget over
-action-concurrent = samtidigt svar
-
 error-not-found = Det projekt findes ikke her.
 error-bad-request = Forespørgslen kunne ikke læses: { $reason }
 error-unauthorized = Adgang kræver den rigtige adgangsnøgle.

@@ -291,11 +291,11 @@
     translate(title, "export_title", { project: reply.project });
     bubble.appendChild(title);
     var links = el("div", { "class": "export-links" });
-    ["md", "csv"].forEach(function (format) {
+    ["md", "csv", "ics"].forEach(function (format) {
       if (!reply.links || !reply.links[format]) { return; }
       // The link is signed and short-lived: it needs no access token, so none is added.
       var link = el("a", { "class": "export-link", "data-format": format, href: reply.links[format], download: true });
-      translate(link, format === "md" ? "export_md" : "export_csv");
+      translate(link, "export_" + format);
       links.appendChild(link);
     });
     bubble.appendChild(links);
