@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 from datetime import datetime, time
 
-from flows.dates import read_date
-
 from bot.commands import command
 from bot.context import TurnContext
 from bot.replies import Reply, TextReply
 from flows.answers import Invalid
+from flows.dates import read_date
 from storage.models import Debrief, JournalEntry, Project
 
 MAX_ENTRY = 4000
