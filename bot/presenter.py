@@ -175,8 +175,10 @@ class Presenter:
                 return "; ".join(value)
             case PromptKind.DATE:
                 reading = DateReading.from_value(value)
-                day = format_date(reading.day, format="long", locale=self.lang)
-                return day if reading.time is None else f"{day} {format_skeleton('Hm', reading.time, locale=self.lang)}"
+                if reading.time is None:
+                    return self.day(reading.day)
+                clock = format_skeleton("Hm", reading.time, locale=self.lang)
+                return self.t.text("format-day-time", day=self.day(reading.day), time=clock)
         return str(value)
 
     def when(self, moment: datetime, tz: ZoneInfo) -> str:

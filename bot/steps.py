@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import effects
 from bot.context import TurnContext
-from bot.replies import Reply, TextReply, for_asker
+from bot.replies import Action, ActionsReply, AnswerAction, Reply, TextReply, for_asker
 from flows import engine
 from flows.answers import Invalid, parse_answer
 from flows.engine import FlowState
@@ -73,6 +73,12 @@ async def _rejected(
     if rejected.code == "moved-on" and isinstance(event, engine.Answer) and event.step:
         return await _moved_on(ctx, project, guide, state, event, rejected)
     reason = TextReply(ctx.present.rejection(guide, rejected), audience="asker")
+    if rejected.code == "past-date" and isinstance(event, engine.Answer):
+        step = engine.current_step(guide, state) or ""
+        confirm = AnswerAction(step, {"date": rejected.params["date"], "confirm_past": True})
+        keep = Action(ctx.t.text("past-date-keep"), answer=confirm, project_id=project.id, style="primary")
+        where = for_asker(ctx.present.where(project, guide, state, entering=False))
+        return [ActionsReply(reason.text, [keep], audience="asker"), *where]
     if rejected.code in ("finished", "at-start", "nothing-to-answer", "not-reached", "unknown-step"):
         return [reason]
     return [reason, *for_asker(ctx.present.where(project, guide, state, entering=False))]

@@ -232,15 +232,15 @@ async def test_a_date_without_a_year_is_saved_as_the_next_one_and_the_guide_move
     await at_the_meeting_date(team)  # the team's clock says Monday 23 November 2026
     replies = await team.say("15.12")
     assert asked(replies) != "meeting_date"
-    assert "→ 15. december 2026" in said(await team.command("svar"))
+    assert "→ tirsdag 15. december 2026" in said(await team.command("svar"))
 
 
 async def test_a_date_with_a_time_is_shown_with_its_time(team: Team) -> None:
     await at_the_meeting_date(team)
     await team.say("15.12 kl. 10")
-    assert "→ 15. december 2026 10.00" in said(await team.command("svar"))
+    assert "→ tirsdag 15. december 2026 kl. 10.00" in said(await team.command("svar"))
     team.lang = "en"
-    assert "→ December 15, 2026 10:00" in said(await team.command("svar"))
+    assert "→ Tuesday 15 December 2026 at 10:00" in said(await team.command("svar"))
 
 
 @pytest.mark.parametrize(

@@ -35,3 +35,4 @@ rejected-weekday-mismatch = { DATETIME($on, dateStyle: "long") } er en { $weekda
 }. Skriv datoen igen, så jeg ved, hvilken dag I mener.
 rejected-past-date = Den dato er allerede gået: { DATETIME($on, dateStyle: "full") }. Er det den, I mener? Ellers skriv en ny dato.
 rejected-bad-time = Det klokkeslæt findes ikke. Skriv det fx sådan: 3. marts kl. 14.30
+past-date-keep = Ja, den dato

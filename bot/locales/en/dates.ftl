@@ -35,3 +35,4 @@ rejected-weekday-mismatch = { DATETIME($on, dateStyle: "long") } is a { $weekday
 }. Write the date again so I know which day you mean.
 rejected-past-date = That date has passed: { DATETIME($on, dateStyle: "full") }. Is it the one you mean? If not, write another date.
 rejected-bad-time = There is no such time of day. Write it like this, for example: March 3 at 14:30
+past-date-keep = Yes, that date

@@ -19,3 +19,4 @@ debrief-note-saved = ✓ Saved in the logbook.
 debrief-note-updated = ✓ The note in the logbook was updated.
 debrief-note-removed = ✓ The note was removed from the logbook.
 debrief-opening = 🗣 Time for the debriefing! I am opening a thread for your impressions – write in it, ideally right away.
+format-day-time = { $day } at { $time }
