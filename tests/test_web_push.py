@@ -23,7 +23,7 @@ from bot.channels.web import adapter
 from bot.channels.web.app import chat_app
 from bot.channels.web.channel import WEB_CHANNEL, WebChannel
 from bot.channels.web.guard import HostPolicy
-from bot.channels.web.hub import HISTORY_LIMIT, Hub
+from bot.channels.web.hub import HISTORY_LIMIT, QUEUE_LIMIT, Hub
 from bot.coach import Outcome
 from bot.delivery import Failed, Sent, Target
 from bot.replies import Reply, TextReply, Turn
@@ -114,17 +114,21 @@ class Stream:
             while True:
                 line = (await self.response.content.readline()).decode("utf-8")
                 assert line, "the stream ended"
-                line = line.rstrip("\n")
-                if not line:
+                if line == "\n":
                     return frame
-                name, _, value = line.partition(":")
-                value = value.removeprefix(" ")
-                if not name:
-                    frame.comments.append(value)
-                elif name == "data":
-                    frame.data.append(value)
-                else:
-                    setattr(frame, name, value)
+                _read_line(frame, line.rstrip("\n"))
+
+    async def until_end(self, timeout: float = 5) -> list[Frame]:
+        """The events left before the server ends the stream."""
+        async with asyncio.timeout(timeout):
+            rest = (await self.response.content.read()).decode("utf-8")
+        frames = []
+        for block in rest.split("\n\n")[:-1]:
+            frame = Frame()
+            for line in block.split("\n"):
+                _read_line(frame, line)
+            frames.append(frame)
+        return [frame for frame in frames if frame.event]
 
     async def event(self, timeout: float = 5) -> Frame:
         """The next real event within ``timeout``, past pings."""
@@ -133,6 +137,17 @@ class Stream:
                 frame = await self.frame(timeout)
                 if frame.event:
                     return frame
+
+
+def _read_line(frame: Frame, line: str) -> None:
+    name, _, value = line.partition(":")
+    value = value.removeprefix(" ")
+    if not name:
+        frame.comments.append(value)
+    elif name == "data":
+        frame.data.append(value)
+    else:
+        setattr(frame, name, value)
 
 
 async def listen(chat: Chat, client: str, room: str = "rum", **headers: str) -> Stream:
@@ -237,6 +252,18 @@ def test_history_keeps_only_the_recent_events() -> None:
     kept = hub.history("rum")
     assert len(kept) == HISTORY_LIMIT
     assert [event.data["n"] for event in kept[:2]] == [5, 6]
+
+
+async def test_a_page_that_stops_reading_has_its_stream_ended_and_catches_up_after(chat: Chat) -> None:
+    stalled = await listen(chat, "side-slow")
+    await chat.channel.deliver(Target("rum", None), [text("Før")])
+    seen = await stalled.event()
+    for n in range(QUEUE_LIMIT + 1):  # delivered faster than the page reads
+        await chat.channel.deliver(Target("rum", None), [text(f"Besked {n}")])
+    assert await stalled.until_end() == [], "the stream ends rather than skip what did not fit"
+    again = await listen(chat, "side-slow", **{"Last-Event-ID": seen.id or ""})
+    caught_up = [words((await again.event()).json()["replies"][0]) for _ in range(HISTORY_LIMIT)]
+    assert caught_up == [f"Besked {n}" for n in range(QUEUE_LIMIT + 1 - HISTORY_LIMIT, QUEUE_LIMIT + 1)]
 
 
 @pytest.mark.parametrize("path", ["/api/history?conversation=rum", "/api/events?conversation=rum&client=c"])

@@ -67,8 +67,9 @@ class Hub:
                 continue
             try:
                 queue.put_nowait(event)
-            except asyncio.QueueFull:  # a page that stopped reading: it catches up when it reconnects
-                self.unsubscribe(room, client, queue)
+            except asyncio.QueueFull:  # a page that stopped reading: its stream ends, and it
+                self.unsubscribe(room, client, queue)  # catches up from the history when it reconnects
+                _end(queue)
         return event
 
     def history(self, room: str) -> list[Event]:
@@ -96,7 +97,14 @@ class Hub:
         """End every stream (the server is stopping)."""
         for members in self._rooms.values():
             for queue in members.values():
-                if queue.full():
-                    queue.get_nowait()
-                queue.put_nowait(CLOSED)
+                _end(queue)
         self._rooms.clear()
+
+
+def _end(queue: asyncio.Queue[Event]) -> None:
+    """Tell the stream reading ``queue`` to finish now. What it still held is dropped, not
+    sent: a page must never see a later event without the earlier ones, or the id it
+    reconnects with would skip them."""
+    while not queue.empty():
+        queue.get_nowait()
+    queue.put_nowait(CLOSED)
