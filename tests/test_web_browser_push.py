@@ -110,6 +110,10 @@ async def test_a_delivered_message_appears_in_every_open_page_at_once(browser: B
     await live.deliver("push-now", "Og en til")
     await expect(mette.locator("#messages")).to_contain_text("Og en til")
     await expect(mette.get_by_text("Ikke til jer")).to_have_count(0)
+    # Any message the coach posted can be answered in a thread of its own.
+    await mette.locator("#messages .thread-open").last.click()
+    await expect(mette.locator("#messages li.thread .thread-title")).to_have_text("Tråd")
+    await expect(mette.locator("#messages li.thread textarea.thread-input")).to_be_focused()
     assert not js_errors(mette) and not js_errors(ali)
 
 
@@ -166,6 +170,9 @@ async def test_a_debrief_thread_opens_a_panel_and_replies_in_it_go_to_the_coach_
     opened = mette.locator(f"#messages li[data-message-id='{opener}']")
     await expect(opened).to_contain_text("Debrief: Hvordan gik arrangementet?")
     assert await opened.evaluate("(li, panel) => li.nextElementSibling === panel", await panel.element_handle())
+    # A delivery straight into the thread adds no message of its own to the conversation.
+    assert await mette.locator("#messages .delivered-label").count() == 1
+    assert await mette.locator("#messages .thread-open").count() == 1
 
     # Typing in the panel sends a turn with the thread and a fresh message id.
     async with mette.expect_request(lambda r: r.url.endswith("/api/turn") and r.method == "POST") as sent:

@@ -884,6 +884,10 @@
   /** A message the coach posted on its own; its id is the thread its replies will carry. */
   function showDelivered(event) {
     if (!Array.isArray(event.replies)) { return; }
+    if (!event.replies.some(function (reply) { return reply && !reply.thread; })) {
+      renderReplies(event.replies, "");  // all of it goes into a thread that is already there
+      return;
+    }
     var label = addMessage("bot", "remote", "remote delivered-label");
     if (event.recipient) {
       translate(label, "coach_wrote_to", { name: String(event.recipient) });
