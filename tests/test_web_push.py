@@ -351,7 +351,7 @@ async def test_an_edit_and_a_delete_name_the_message_they_change(chat: Chat) -> 
     await chat.post(thread="web-0a1b", message_id="m-1", change="deleted")
     edited, deleted = chat.coach.turns
     assert (edited.change, edited.message_id, edited.text) == ("edited", "m-1", "Det gik godt, 15 kom")
-    assert (deleted.change, deleted.message_id, deleted.text, deleted.thread) == ("deleted", "m-1", None, "web-0a1b")
+    assert (deleted.change, deleted.message_id, deleted.text, deleted.thread) == ("deleted", "m-1", "", "web-0a1b")
 
 
 async def test_the_room_sees_what_was_written_in_a_thread(chat: Chat) -> None:
@@ -430,3 +430,14 @@ async def test_the_real_server_streams_a_started_guide_and_keeps_it_for_a_reload
     async with http.get(f"{base}/api/history?conversation=e2e") as response:
         [kept] = (await response.json())["events"]
     assert kept["replies"] == data["replies"]
+
+
+async def test_the_real_coach_answers_a_reply_in_a_thread_it_does_not_know_inside_that_thread(
+    web_server: str, http: aiohttp.ClientSession
+) -> None:
+    body = {"conversation": "e2e", "user": "Mette", "text": "Det gik godt", "thread": "web-0a1b", "message_id": "m-1"}
+    async with http.post(f"{web_server}/chat/api/turn", json=body) as response:
+        assert response.status == 200
+        [reply] = (await response.json())["replies"]
+    assert reply["thread"] == "web-0a1b" and reply["audience"] == "asker"
+    assert "ikke gemt" in words(reply)

@@ -125,7 +125,7 @@ async def turn(request: web.Request) -> web.Response:
         actor=Actor(f"web:{body.user}", body.user),
         event_id=f"{body.client}:{body.event}" if body.event else None,
         command=body.command,
-        text=body.text,
+        text="" if body.change == "deleted" else body.text,  # a deleted message has no words left
         answer=AnswerAction(body.answer.step, body.answer.value, body.answer.skip) if body.answer else None,
         project_id=body.project_id,
         thread=body.thread,
