@@ -21,6 +21,7 @@ from flows.engine import (
     FlowState,
     GoTo,
     MarkSkipped,
+    Paused,
     Rejected,
     SaveAnswer,
     Skip,
@@ -230,15 +231,17 @@ def test_optional_questions_can_be_skipped_and_required_ones_cannot() -> None:
     assert advance(SIGNPOST, state, Skip("decision")) == (state, [Rejected("required")])
 
 
-def test_skipping_the_last_optional_question_finishes_the_guide() -> None:
-    # kommer-forbi: without target group and places to visit, start with the mapping tool.
+def test_skipping_the_last_optional_question_of_a_pause_pauses_the_project_rather_than_finishing_it() -> None:
+    # kommer-forbi: without target group and places to visit, start with the mapping tool
+    # "og kom tilbage hertil" – the project waits for the team, it is not done.
     state = walk(VISIT, [("target_group_chosen", "nej"), ("start_with_mapping", "nej")])
     assert current_step(VISIT, state) == "stop_here"
 
     state, effects = advance(VISIT, state, Skip("stop_here"))
 
-    assert effects == [MarkSkipped("stop_here"), Finished(complete=True)]
-    assert state.finished
+    assert effects[0] == MarkSkipped("stop_here") and effects[-1] == Paused("stop_here")
+    assert not any(isinstance(e, Finished) for e in effects)
+    assert not state.finished
 
 
 def test_skipping_a_question_the_team_went_back_to_keeps_its_answer() -> None:
