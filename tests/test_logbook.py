@@ -105,7 +105,7 @@ async def lived(team: Team, clock: Clock, db: Database) -> Lived:
     await team.say("At lære seniorerne i centret at kende", user="Ali")
     await team.say("ja", user="Ali")
     await team.say("\n".join(KEY_QUESTIONS), user="Ali")
-    await team.say("nej", user="Ali")  # no agenda yet: a reminder five days before the meeting
+    await team.say("ja", user="Ali")  # the agenda is sent ("nej" would keep them at the agenda until it is)
     await team.command("skip", user="Ali")  # the tour is optional
     await team.say("Lånerkort og en foredragsrække", user="Ali")
     await team.say("Mette\nAli", user="Ali")  # the visit team: the debrief reminder on the meeting day
@@ -180,8 +180,6 @@ async def test_the_glance_lists_key_dates_open_tasks_the_next_step_and_upcoming_
         "Tag disse spørgsmål med på besøget. Sæt flueben ved dem, I vil spørge ind til:"
     )
     assert items(markdown_part(markdown, "### Kommende påmindelser")) == [
-        "torsdag 10. december 2026 kl. 09:00: Mødet nærmer sig. Husk at sende dagsordenen i god tid, "
-        "så alle ved, hvad der skal ske.",
         "tirsdag 15. december 2026 kl. 09:00: Når I kommer hjem fra besøget, så hold et debriefingmøde "
         "– gerne med det samme. Del jeres indtryk og sammenfat jeres indsigter.",
     ]
@@ -411,17 +409,20 @@ async def test_the_calendar_holds_the_meeting_day_and_the_reminders_to_come(live
     project = book.project.id
     assert set(events) == {
         f"{project}-meeting_date@outreach-coach",
-        f"{project}-reminder-agenda_sent-agenda-0@outreach-coach",
         f"{project}-reminder-visit_team-debrief-0@outreach-coach",
     }
     meeting = events[f"{project}-meeting_date@outreach-coach"]
     assert str(meeting["SUMMARY"]) == "Hvornår er mødet? – Fitness Nord"
     assert (meeting.start, meeting.end) == (date(2026, 12, 15), date(2026, 12, 16))  # all day
-    agenda = events[f"{project}-reminder-agenda_sent-agenda-0@outreach-coach"]
-    assert agenda.start == datetime(2026, 12, 10, 9, 0, tzinfo=COPENHAGEN)
-    assert agenda.start.tzinfo is not None and str(agenda["DTSTART"].params["TZID"]) == "Europe/Copenhagen"
-    assert str(agenda["SUMMARY"]) == "Påmindelse: Mødet nærmer sig. – Fitness Nord"  # its first sentence
-    assert str(agenda["DESCRIPTION"]).startswith("Mødet nærmer sig. Husk at sende dagsordenen")
+    debrief = events[f"{project}-reminder-visit_team-debrief-0@outreach-coach"]
+    assert debrief.start == datetime(2026, 12, 15, 9, 0, tzinfo=COPENHAGEN)
+    assert debrief.start.tzinfo is not None and str(debrief["DTSTART"].params["TZID"]) == "Europe/Copenhagen"
+    # The title is its first sentence, cut short.
+    assert (
+        str(debrief["SUMMARY"])
+        == "Påmindelse: Når I kommer hjem fra besøget, så hold et debriefingmøde… – Fitness Nord"
+    )
+    assert str(debrief["DESCRIPTION"]).startswith("Når I kommer hjem fra besøget, så hold et debriefingmøde – gerne")
     stamps = {event.DTSTAMP for event in events.values()}
     assert stamps == {datetime(2026, 11, 25, 11, 0, tzinfo=UTC)}  # when the logbook was exported
 
