@@ -71,6 +71,10 @@ class Presenter:
 
     def where(self, project: Project, guide: Guide, state: FlowState, entering: bool) -> list[Reply]:
         current = engine.current_step(guide, state)
+        paused = engine.paused_at(guide, state)
+        if paused is not None:
+            resume = Action(self.t.text("paused-resume"), command="resume", project_id=project.id, style="primary")
+            return [ActionsReply(self.t("project-paused", project=project.name), [resume])]
         if current is None:
             return [TextReply(self.t("project-done", project=project.name))]
         step = guide.step(current)
@@ -81,6 +85,9 @@ class Presenter:
             replies.append(TextReply(heading + (Rich.text(self.text(section.intro)) if section.intro else Rich(()))))
             replies += [TipReply(Rich.text(self.text(tip))) for tip in section.tips]
         replies += [TipReply(Rich.text(self.text(tip))) for tip in step.tips]
+        if engine.waiting_for(guide, state) == step.id:
+            since = self.day(date.fromisoformat(state.waiting[step.id]))
+            replies.append(TextReply(self.t("waiting-status", question=self.text(step.text), since=since)))
         replies.append(self.question(project, step, state.answers.get(step.id)))
         return replies
 
@@ -98,7 +105,9 @@ class Presenter:
         )
 
     def question(self, project: Project, step: Step, current: Any) -> QuestionReply:
-        if step.kind is PromptKind.CONFIRM:
+        if step.kind is PromptKind.CONFIRM and step.wait is not None:
+            choices = [Choice("true", self.t.text("done")), Choice("false", self.t.text("not-yet"))]
+        elif step.kind is PromptKind.CONFIRM:
             choices = [Choice("true", self.t.text("yes")), Choice("false", self.t.text("no"))]
         else:
             choices = [Choice(o.id, self.text(o.label)) for o in step.options]
@@ -255,8 +264,21 @@ class Presenter:
         lines = [line(Span(note.author, "strong"), f": {note.text}") for note in notes]
         return TextReply(self.t("debrief-summary", project=project.name) + items(lines), audience=audience)
 
-    def nudge_scheduled(self, nudge: engine.ScheduleNudge, due: datetime, tz: ZoneInfo) -> Reply:
-        return TextReply(self.t("nudge-scheduled", message=self.text(nudge.message), when=self.when(due, tz)))
+    def nudge_scheduled(self, nudge: engine.ScheduleNudge, due: datetime, tz: ZoneInfo, number: int) -> Reply:
+        """Say when the team will be reminded; a timing that is only the coach's suggestion
+        says so and offers to move or stop it right there."""
+        when = self.when(due, tz)
+        if nudge.kind == engine.CHECK_BACK:
+            text = self.t("waiting-ask-again", when=when)
+        else:
+            text = self.t("nudge-scheduled", message=self.text(nudge.message), when=when)
+        if not nudge.suggested:
+            return TextReply(text)
+        actions = [
+            Action(self.t.text("reminder-snooze-week"), command=f"reminder snooze {number} 1w"),
+            Action(self.t.text("reminder-stop"), command=f"reminder stop {number}"),
+        ]
+        return ActionsReply(text + self.t("nudge-suggested"), actions)
 
     def debrief(self, questions: Sequence[Text]) -> Reply:
         return TextReply(self.t("debrief-opened") + items((line(self.text(q)) for q in questions), ordered=True))

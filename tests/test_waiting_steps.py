@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.replies import AnsweredReply, QuestionReply
 from flows.engine import (
     Answer,
     Back,
@@ -397,10 +398,18 @@ async def test_a_team_that_has_not_called_yet_stays_at_the_call_until_it_has(tea
     assert asked(replies) == "call_close"
 
     replies = await team.say("Nej")
-    assert asked(replies) == "call_close", "not called yet: the call is still the question"
+    # Monday 23 November, 09:00 + the default three days: Thursday morning.
+    assert "Så venter vi. Jeg spørger igen tors. 26. nov. 2026 09.00." in said(replies)
     assert "Godt arbejde" not in said(replies)
+    assert [r.answer for r in replies if isinstance(r, AnsweredReply)] == ["Ikke endnu"]
+    assert not [r for r in replies if isinstance(r, QuestionReply)], "the coach asks again later, not now"
+    status = await team.command("status")
+    assert asked(status) == "call_close", "not called yet: the call is still the question"
+    assert "I venter stadig på: Grib telefonen" in said(status) and "siden mandag 23. november 2026" in said(status)
+    question = [r for r in status if isinstance(r, QuestionReply)][-1]
+    assert [c.label for c in question.choices] == ["Gjort", "Ikke endnu"]
     replies = await team.say("ikke endnu")
-    assert asked(replies) == "call_close"
+    assert "Jeg spørger igen" in said(replies)
 
     async with team.coach.db.session() as session:
         repo = WorkspaceRepo(session, (await find_workspace(session, "web", "local")).id)
@@ -416,3 +425,18 @@ async def test_a_team_that_has_not_called_yet_stays_at_the_call_until_it_has(tea
         [project] = await repo.projects()
         assert project.answers["call_close"] is True
         assert {n.kind: n.status for n in await repo.nudges(project.id)} == {"check-back": "cancelled"}
+
+
+async def test_a_team_without_a_target_group_pauses_and_resumes_where_it_decided(team: Team) -> None:
+    await team.command("start kommer-forbi Fitness Nord")
+    await team.say("nej")  # no target group chosen yet
+    await team.say("nej")  # and not going on with this guide now
+    replies = await team.command("spring")  # the pause step's question is optional
+    assert "holder pause" in said(replies) and "afsluttet" not in said(replies)
+    assert "holder pause" in said(await team.command("status"))
+    assert "holder pause" in said(await team.say("Vi er klar nu"))
+    replies = await team.command("genoptag")
+    assert asked(replies) == "start_with_mapping"
+    replies = await team.say("ja")  # go on after all
+    assert asked(replies) == "contact_person"
+    assert "holder ikke pause" in said(await team.command("genoptag"))

@@ -141,6 +141,12 @@ async def skip(ctx: TurnContext, _args: str) -> list[Reply]:
     return await run_event(ctx, await ctx.project(), engine.Skip())
 
 
+@command("resume", "genoptag", "fortsæt", "fortsaet", shape="alone")
+async def resume(ctx: TurnContext, _args: str) -> list[Reply]:
+    """Take up a paused project: the coach asks the question that led to the pause again."""
+    return await run_event(ctx, await ctx.project(), engine.Resume())
+
+
 # Follow-up tasks belong to people, not to the guide: they outlive the project's end.
 KEPT_AFTER_FINISH = ("task",)
 
