@@ -47,6 +47,10 @@ MAX_ATTEMPTS = 8
 CONCURRENCY = 50
 """Requests to platforms in flight at once, across all conversations."""
 
+DATABASE_CONCURRENCY = 10
+"""Checks and marks running at once: well inside the connection pool, so several workers
+and the server share one PostgreSQL without running out of connections."""
+
 IN_FLIGHT = 5000
 """Claimed reminders one worker holds at most; it claims more as these are done."""
 
@@ -131,6 +135,7 @@ class Deliverer:
         self.in_flight = in_flight
         self.next_due = next_due
         self._requests = asyncio.Semaphore(concurrency)
+        self._database = asyncio.Semaphore(DATABASE_CONCURRENCY)
         self._running = asyncio.Lock()
         self._closing = False
 
@@ -200,8 +205,8 @@ class Deliverer:
         pace = self.pace.get(group[0].platform, 0.0)
         ready = 0.0
         for index, nudge in enumerate(group):
-            if not await self._still_ours(nudge):
-                continue  # cancelled or moved by the team since the claim: not delivered
+            if index and not await self._still_ours(nudge):
+                continue  # cancelled or moved by the team while it waited: not delivered
             if (delay := ready - loop.time()) > 0:
                 await asyncio.sleep(delay)
             result = await self._send(nudge)
@@ -229,7 +234,7 @@ class Deliverer:
 
     async def _still_ours(self, nudge: DueNudge) -> bool:
         try:
-            async with self.db.session() as session:
+            async with self._database, self.db.session() as session:
                 return await outbox.is_ours(session, nudge)
         except _DATABASE_ERRORS as error:
             log.warning("outbox: could not check reminder %s: %s", nudge.id, failure_reason(error))
@@ -249,7 +254,7 @@ class Deliverer:
         self, report: DeliveryReport, mark: Callable[..., Awaitable[bool]], nudge: DueNudge, *args: Any
     ) -> None:
         try:
-            async with self.db.transaction() as session:
+            async with self._database, self.db.transaction() as session:
                 await mark(session, nudge, *args)
         except _DATABASE_ERRORS as error:
             report.unmarked += 1

@@ -16,11 +16,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
+import os
 import re
+import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -33,6 +36,7 @@ from storage.db import Database
 from storage.models import Conversation, NudgeRow, Project, Workspace
 
 PLATFORM = "fake"
+ROOT = Path(__file__).resolve().parents[1]
 MARK = re.compile(r"\[n(\d+)\]")
 
 
@@ -226,6 +230,44 @@ async def seed_reminders(
 
 
 # --- a worker process ------------------------------------------------------------------------
+
+
+async def start_worker(
+    database: str, chat: str, *options: str, schema: str | None = None, env: dict[str, str] | None = None
+) -> asyncio.subprocess.Process:
+    """A worker process delivering to the fake chat, once it said it is ready."""
+    command = [sys.executable, "-m", "tests.fake_chat", "worker", "--database", database, "--chat", chat, *options]
+    if schema:
+        command += ["--schema", schema]
+    process = await asyncio.create_subprocess_exec(
+        *command,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    await wait_for_line(process, "worker ready")
+    return process
+
+
+async def wait_for_line(process: asyncio.subprocess.Process, line: str, timeout: float = 30.0) -> None:
+    """Read the process's output until ``line``; fail with what it printed if it never comes."""
+    seen: list[str] = []
+    assert process.stdout is not None
+    async with asyncio.timeout(timeout):
+        while True:
+            raw = await process.stdout.readline()
+            if not raw:
+                raise RuntimeError(f"worker ended before {line!r}: {''.join(seen)}")
+            seen.append(raw.decode())
+            if raw.decode().strip() == line:
+                return
+
+
+async def stop_worker(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is None:
+        process.terminate()
+        await process.wait()
 
 
 def _worker_main(args: argparse.Namespace) -> None:
