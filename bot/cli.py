@@ -211,7 +211,7 @@ def _deliverer(config: Config, database: Database) -> Deliverer:
     """
     reminders = config.reminders
     lease = timedelta(seconds=reminders.lease_seconds)
-    return Deliverer(database, {}, compose, lease=lease, batch=reminders.batch)
+    return Deliverer(database, {}, compose, lease=lease, batch=reminders.batch, poll_seconds=reminders.poll_seconds)
 
 
 @main.command()

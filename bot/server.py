@@ -59,8 +59,10 @@ async def make_app(config: Config, delivery: Mapping[str, Channel] | None = None
     app.add_subapp(PREFIX, chat_app(coach, config.server.access_token, hosts))
 
     reminders = config.reminders
+    lease = timedelta(seconds=reminders.lease_seconds)
+    channels = delivery or {}
     deliverer = Deliverer(
-        db, delivery or {}, compose, lease=timedelta(seconds=reminders.lease_seconds), batch=reminders.batch
+        db, channels, compose, lease=lease, batch=reminders.batch, poll_seconds=reminders.poll_seconds
     )
     app[DELIVERER_KEY] = deliverer
     app.router.add_post("/admin/reminders/run-due", _admin_run_due(config))

@@ -7,15 +7,24 @@ worker`` (for the platforms it has channels for). Several workers may share one
 PostgreSQL database: :func:`storage.outbox.claim` gives each conversation to one of them.
 
 A pass claims in short transactions, delivers outside any transaction, and records each
-result in a short transaction of its own. A reminder is marked sent only after the
-channel answered :class:`~bot.delivery.Sent`; a worker that dies, or a database that fails
-while a result is recorded, leaves the row leased, and it is delivered again once the
-lease runs out. Reminders are never lost; one can be repeated only in that window.
+result in a short transaction, shared with the results that came in while the previous one
+was being written (a group commit: under load one commit carries hundreds, when idle each
+goes at once). Checks that a reminder is still wanted are grouped the same way. So a
+worker uses at most three database connections however many conversations it serves, and
+a thousand messages a second cost a few commits, not a thousand.
+
+A reminder is marked sent only after the channel answered :class:`~bot.delivery.Sent`; a
+worker that dies, or a database that fails while a result is recorded, leaves the row
+leased, and it is delivered again once the lease runs out. Reminders are never lost; one
+is repeated only when the worker died between the platform's answer and the record. A
+worker that is stopped (SIGTERM) finishes the messages under way and gives the rest of
+its claim back at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import random
@@ -24,7 +33,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
-from typing import Any
+from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -37,6 +46,8 @@ from storage.db import Database, failure_reason
 from storage.outbox import DueNudge, NextDue
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+R = TypeVar("R")
 
 BACKOFF = (30.0, 60.0, 300.0, 1800.0, 7200.0)
 """Seconds to wait after the 1st, 2nd ... failed attempt when the platform names no time."""
@@ -47,9 +58,8 @@ MAX_ATTEMPTS = 8
 CONCURRENCY = 50
 """Requests to platforms in flight at once, across all conversations."""
 
-DATABASE_CONCURRENCY = 10
-"""Checks and marks running at once: well inside the connection pool, so several workers
-and the server share one PostgreSQL without running out of connections."""
+BATCH_WRITES = 500
+"""Results recorded in one transaction at most."""
 
 IN_FLIGHT = 5000
 """Claimed reminders one worker holds at most; it claims more as these are done."""
@@ -122,6 +132,7 @@ class Deliverer:
         max_attempts: int = MAX_ATTEMPTS,
         concurrency: int = CONCURRENCY,
         in_flight: int = IN_FLIGHT,
+        poll_seconds: float = 5.0,
         next_due: NextDue = outbox.next_occurrence,
     ) -> None:
         self.db = db
@@ -133,11 +144,14 @@ class Deliverer:
         self.pace = dict(pace or {})
         self.max_attempts = max_attempts
         self.in_flight = in_flight
+        self.poll_seconds = poll_seconds
         self.next_due = next_due
         self._requests = asyncio.Semaphore(concurrency)
-        self._database = asyncio.Semaphore(DATABASE_CONCURRENCY)
+        self._checks: Together[DueNudge, bool] = Together(self._check)
+        self._writes: Together[outbox.Mark, None] = Together(self._write, BATCH_WRITES)
         self._running = asyncio.Lock()
-        self._closing = False
+        self._closed = asyncio.Event()
+        self._finished = asyncio.Event()  # the pass under way: a conversation is done
 
     def _per_conversation(self) -> int | None:
         slowest = max(self.pace.values(), default=0.0)
@@ -145,11 +159,16 @@ class Deliverer:
 
     async def run_due(self, now: datetime | None = None) -> DeliveryReport:
         """Deliver everything due at ``now`` (default: the clock's time, read afresh for each
-        claim and result), claiming more as claimed reminders are done, until none is due."""
+        claim and result) and return what became of it.
+
+        While it delivers, the pass keeps claiming: whenever a conversation is done, and at
+        least every ``poll_seconds``, so reminders that come due meanwhile, and
+        conversations another worker was just claiming, do not wait for the pass to end.
+        It ends when nothing is claimed and nothing is left to deliver."""
         report = DeliveryReport()
         async with self._running:
             outstanding = 0
-            finished = asyncio.Event()
+            finished = self._finished = asyncio.Event()
             tasks: set[asyncio.Task[None]] = set()
 
             async def deliver(group: list[DueNudge]) -> None:
@@ -160,29 +179,54 @@ class Deliverer:
                     outstanding -= len(group)
                     finished.set()
 
-            while not self._closing:
-                room = min(self.batch, self.in_flight - outstanding)
-                if room <= 0:
-                    finished.clear()
-                    await finished.wait()
-                    continue
-                claimed = await self._claim(now or self.clock(), room)
-                if not claimed:
+            while not self._closed.is_set():
+                finished.clear()
+                room = self.in_flight - outstanding
+                claimed = await self._claim_while_full(now, room)
+                if not claimed and not tasks:
                     break
                 report.claimed += len(claimed)
                 outstanding += len(claimed)
-                await _test_pause("after-claim")
+                if claimed:
+                    await _test_pause("after-claim")
                 for _key, group in groupby(claimed, key=lambda nudge: nudge.conversation_key):
                     task = asyncio.create_task(deliver(list(group)))
                     tasks.add(task)
                     task.add_done_callback(tasks.discard)
+                if room <= 0:  # as many in hand as it may hold: claim again when some are done
+                    await finished.wait()
+                elif len(claimed) < room:  # nothing more due now
+                    await self._until_done_or(self.poll_seconds, finished, tasks)
             if tasks:
                 await asyncio.gather(*tasks)
         return report
 
+    async def _claim_while_full(self, now: datetime | None, room: int) -> list[DueNudge]:
+        """Claim batch after batch while they come back full and there is room: a large
+        backlog is claimed at once, before delivering it competes for the event loop."""
+        claimed: list[DueNudge] = []
+        while room - len(claimed) > 0:
+            limit = min(self.batch, room - len(claimed))
+            batch = await self._claim(now or self.clock(), limit)
+            claimed += batch
+            if len(batch) < limit:
+                break
+        return claimed
+
+    async def _until_done_or(self, seconds: float, finished: asyncio.Event, tasks: set[asyncio.Task[None]]) -> None:
+        """Wait ``seconds``, or less if every conversation is done or the worker closes."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while tasks and not self._closed.is_set() and (left := deadline - loop.time()) > 0:
+            finished.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(finished.wait(), left)
+
     async def close(self) -> None:
-        """Stop claiming, and wait for the reminders already claimed to be delivered."""
-        self._closing = True
+        """Stop claiming, let each conversation finish the message under way, and give the
+        rest of what was claimed back, due as before, to this or another worker."""
+        self._closed.set()
+        self._finished.set()
         async with self._running:
             pass
 
@@ -205,6 +249,9 @@ class Deliverer:
         pace = self.pace.get(group[0].platform, 0.0)
         ready = 0.0
         for index, nudge in enumerate(group):
+            if self._closed.is_set():  # stopping: the rest go back as they were, for the next worker
+                await asyncio.gather(*(self._record(report, outbox.mark_released(n, n.due_at)) for n in group[index:]))
+                return
             if index and not await self._still_ours(nudge):
                 continue  # cancelled or moved by the team while it waited: not delivered
             if (delay := ready - loop.time()) > 0:
@@ -216,29 +263,34 @@ class Deliverer:
             match result:
                 case Sent(message_id=message_id):
                     report.sent += 1
-                    await self._record(report, outbox.mark_sent, nudge, message_id, at, self.next_due)
+                    await self._record(report, outbox.mark_sent(nudge, message_id, at, self.next_due))
                 case Failed(reason=reason):
                     report.failed += 1
-                    await self._record(report, outbox.mark_failed, nudge, reason)
+                    await self._record(report, outbox.mark_failed(nudge, reason))
                 case RetryAfter(reason=reason, seconds=seconds):
                     retry_at = at + timedelta(seconds=backoff(nudge.attempts) if seconds is None else seconds)
                     if nudge.attempts >= self.max_attempts:
                         report.failed += 1
-                        await self._record(report, outbox.mark_failed, nudge, reason)
+                        await self._record(report, outbox.mark_failed(nudge, reason))
                     else:
                         report.retried += 1
-                        await self._record(report, outbox.mark_retry, nudge, retry_at, reason)
-                    for behind, later in enumerate(group[index + 1 :], start=1):
-                        await self._record(report, outbox.release, later, retry_at + timedelta(microseconds=behind))
+                        await self._record(report, outbox.mark_retry(nudge, retry_at, reason))
+                    behind = enumerate(group[index + 1 :], start=1)
+                    waits = (outbox.mark_released(later, retry_at + timedelta(microseconds=n)) for n, later in behind)
+                    await asyncio.gather(*(self._record(report, mark) for mark in waits))
                     return
 
     async def _still_ours(self, nudge: DueNudge) -> bool:
         try:
-            async with self._database, self.db.session() as session:
-                return await outbox.is_ours(session, nudge)
+            return await self._checks(nudge)
         except _DATABASE_ERRORS as error:
             log.warning("outbox: could not check reminder %s: %s", nudge.id, failure_reason(error))
             return False  # left leased: tried again after the lease
+
+    async def _check(self, nudges: list[DueNudge]) -> list[bool]:
+        async with self.db.session() as session:
+            ours = await outbox.still_ours(session, nudges)
+        return [nudge.id in ours for nudge in nudges]
 
     async def _send(self, nudge: DueNudge) -> Result:
         target = Target(nudge.conversation, nudge.address, nudge.thread, nudge.recipient)
@@ -250,15 +302,53 @@ class Deliverer:
             log.exception("outbox: delivering reminder %s raised", nudge.id)
             return RetryAfter(f"{type(error).__name__}: {error}")
 
-    async def _record(
-        self, report: DeliveryReport, mark: Callable[..., Awaitable[bool]], nudge: DueNudge, *args: Any
-    ) -> None:
+    async def _record(self, report: DeliveryReport, mark: outbox.Mark) -> None:
         try:
-            async with self._database, self.db.transaction() as session:
-                await mark(session, nudge, *args)
+            await self._writes(mark)
         except _DATABASE_ERRORS as error:
             report.unmarked += 1
-            log.warning("outbox: could not record reminder %s: %s", nudge.id, failure_reason(error))
+            log.warning("outbox: could not record a result (%s): %s", mark.change, failure_reason(error))
+
+    async def _write(self, marks: list[outbox.Mark]) -> list[None]:
+        async with self.db.transaction() as session:
+            await outbox.record(session, marks)
+        return [None] * len(marks)
+
+
+class Together(Generic[T, R]):
+    """Calls that come in while the previous ones are being run are run together, in one go.
+
+    ``run`` takes a list of items and returns one result for each, in order; an exception
+    it raises is raised to every caller of that go.
+    """
+
+    def __init__(self, run: Callable[[list[T]], Awaitable[list[R]]], most: int = 1000) -> None:
+        self._run = run
+        self._most = most
+        self._waiting: list[tuple[T, asyncio.Future[R]]] = []
+        self._running: asyncio.Task[None] | None = None
+
+    async def __call__(self, item: T) -> R:
+        future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        self._waiting.append((item, future))
+        if self._running is None:
+            self._running = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting[: self._most], self._waiting[self._most :]
+                try:
+                    results = await self._run([item for item, _future in batch])
+                except Exception as error:  # noqa: BLE001 - handed to each caller
+                    for _item, future in batch:
+                        future.set_exception(error)
+                else:
+                    for (_item, future), result in zip(batch, results, strict=True):
+                        future.set_result(result)
+        finally:
+            self._running = None
 
 
 async def _test_pause(point: str) -> None:
@@ -297,13 +387,13 @@ async def _pass(deliverer: Deliverer) -> None:
 
 
 async def stop_scheduler(scheduler: AsyncIOScheduler, deliverer: Deliverer) -> None:
-    """Stop polling, and let the pass under way finish what it claimed."""
+    """Stop polling; the pass under way finishes the messages being sent and gives back the rest."""
     scheduler.shutdown(wait=False)
     await deliverer.close()
 
 
 async def run_until_stopped(deliverer: Deliverer, poll_seconds: float, started: Callable[[], None]) -> None:
-    """The ``worker`` command: poll until SIGINT or SIGTERM, then finish the pass under way."""
+    """The ``worker`` command: deliver until SIGINT or SIGTERM, then stop cleanly (:func:`stop_scheduler`)."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

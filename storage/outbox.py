@@ -38,7 +38,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, func, or_, select, text, tuple_, update
+from sqlalchemy import and_, bindparam, func, or_, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Conversation, NudgeRow, Project, Workspace
@@ -112,23 +112,28 @@ def _busy(now: datetime, among: list[Any] | None = None) -> Any:
     return query.distinct()
 
 
-async def _candidates(session: AsyncSession, now: datetime, platforms: Collection[str], limit: int) -> list[Any]:
-    """Conversations with due rows and no live lease, the longest-waiting first."""
-    busy = _busy(now).subquery()
-    first_due = func.min(_nudges.c.due_at)
+async def _candidates(
+    session: AsyncSession, now: datetime, platforms: Collection[str], limit: int, skip: Collection[Any]
+) -> list[tuple[tuple[int, str], int]]:
+    """Conversations with due rows and no live lease, the longest-waiting first, each with
+    its number of due rows; none of those in ``skip``.
+
+    One pass over the pending rows, grouped by conversation, rather than an anti-join
+    against the leased ones: its cost does not hang on the planner's guess of how many
+    rows are leased (on a freshly filled table it guessed one, and took a nested loop)."""
+    claimable, leased = _claimable(now, platforms), _nudges.c.lease_until > now
     query = (
-        select(*_CONVERSATION)
-        .select_from(
-            _nudges.outerjoin(
-                busy, and_(busy.c.workspace_id == _nudges.c.workspace_id, busy.c.conversation == _nudges.c.conversation)
-            )
-        )
-        .where(_claimable(now, platforms), busy.c.workspace_id.is_(None))
+        select(*_CONVERSATION, func.count().filter(claimable))
+        .where(_nudges.c.status == "pending", _nudges.c.platform.in_(list(platforms)))
+        .where(or_(_nudges.c.due_at <= now, leased))
         .group_by(*_CONVERSATION)
-        .order_by(first_due)
+        .having(and_(func.count().filter(leased) == 0, func.count().filter(claimable) > 0))
+        .order_by(func.min(_nudges.c.due_at))
         .limit(limit)
     )
-    return [tuple(row) for row in (await session.execute(query)).all()]
+    if skip:
+        query = query.where(tuple_(*_CONVERSATION).not_in(list(skip)))
+    return [((workspace, conversation), due) for workspace, conversation, due in (await session.execute(query)).all()]
 
 
 _TRY_LOCK = text(
@@ -137,11 +142,20 @@ _TRY_LOCK = text(
 )
 
 
-async def _take(session: AsyncSession, conversations: list[Any]) -> list[Any]:
-    """The conversations no other PostgreSQL claimer is taking right now, held until commit."""
+async def _take(session: AsyncSession, now: datetime, conversations: list[Any]) -> list[Any]:
+    """Of ``conversations``, those no other PostgreSQL claimer is taking right now (held until
+    commit) and that no worker leased meanwhile."""
     keys = [f"{workspace}:{conversation}" for workspace, conversation in conversations]
-    taken = {row[0] for row in await session.execute(_TRY_LOCK, {"keys": keys})}
-    return [pair for number, pair in enumerate(conversations, start=1) if number in taken]
+    locked = {row[0] for row in await session.execute(_TRY_LOCK, {"keys": keys})}
+    taken = [pair for number, pair in enumerate(conversations, start=1) if number in locked]
+    if not taken:
+        return []
+    busy = {tuple(row) for row in await session.execute(_busy(now, taken))}
+    return [pair for pair in taken if pair not in busy]
+
+
+CLAIM_ROUNDS = 3
+"""Times a claim looks further when other workers took the conversations it found first."""
 
 
 async def claim(
@@ -163,82 +177,97 @@ async def claim(
     if not platforms or limit < 1:
         return []
     postgres = session.bind.dialect.name == "postgresql"
-    conversations = await _candidates(session, now, platforms, limit)
-    if postgres and conversations:
-        conversations = await _take(session, conversations)
-        busy = {tuple(row) for row in await session.execute(_busy(now, conversations))}
-        conversations = [pair for pair in conversations if pair not in busy]
-    if not conversations:
+    cap = per_conversation or limit
+    chosen: list[int] = []
+    skip: list[Any] = []
+    for _round in range(CLAIM_ROUNDS if postgres else 1):
+        wanted, needed = [], limit - len(chosen)
+        for conversation, due in await _candidates(session, now, platforms, needed, skip):
+            if needed <= 0:
+                break
+            wanted.append(conversation)
+            needed -= min(due, cap)
+        if not wanted:
+            break
+        taken = await _take(session, now, wanted) if postgres else wanted
+        skip += [pair for pair in wanted if pair not in taken]
+        if taken:
+            chosen += await _rows(session, now, platforms, taken, limit - len(chosen), cap, postgres)
+        if len(chosen) >= limit:
+            break
+    if not chosen:
         return []
-    rows = (
+    await session.execute(
+        update(_nudges).where(_nudges.c.id.in_(chosen)).values(lease_until=now + lease, attempts=_nudges.c.attempts + 1)
+    )
+    claimed = await session.execute(_DUE.where(_nudges.c.id.in_(chosen)))
+    found = [DueNudge(**row) for row in claimed.mappings()]
+    return sorted(found, key=lambda nudge: (nudge.conversation_key, nudge.due_at, nudge.id))
+
+
+async def _rows(
+    session: AsyncSession,
+    now: datetime,
+    platforms: Collection[str],
+    conversations: list[Any],
+    limit: int,
+    cap: int,
+    postgres: bool,
+) -> list[int]:
+    """The due rows of these conversations, oldest first, at most ``cap`` of each.
+
+    On PostgreSQL they are locked, skipping any row the team is changing this moment."""
+    query = (
         select(_nudges.c.id, *_CONVERSATION)
         .where(_claimable(now, platforms), tuple_(*_CONVERSATION).in_(conversations))
         .order_by(_nudges.c.due_at, _nudges.c.id)
         .limit(limit)
     )
     if postgres:
-        rows = rows.with_for_update(skip_locked=True)
+        query = query.with_for_update(skip_locked=True)
     chosen: list[int] = []
-    taken: dict[tuple[int, str], int] = {}
-    for nudge_id, workspace_id, conversation in (await session.execute(rows)).all():
-        count = taken.get((workspace_id, conversation), 0)
-        if (per_conversation is None or count < per_conversation) and len(chosen) < limit:
+    counts: dict[tuple[int, str], int] = {}
+    for nudge_id, workspace_id, conversation in (await session.execute(query)).all():
+        count = counts.get((workspace_id, conversation), 0)
+        if count < cap:
             chosen.append(nudge_id)
-            taken[(workspace_id, conversation)] = count + 1
-    if not chosen:
-        return []
-    await session.execute(
-        update(_nudges).where(_nudges.c.id.in_(chosen)).values(lease_until=now + lease, attempts=_nudges.c.attempts + 1)
+            counts[(workspace_id, conversation)] = count + 1
+    return chosen
+
+
+_DUE = (
+    select(
+        _nudges.c.id,
+        _nudges.c.workspace_id,
+        _nudges.c.project_id,
+        Project.__table__.c.name.label("project_name"),
+        _nudges.c.kind,
+        _nudges.c.platform,
+        _nudges.c.conversation,
+        _nudges.c.thread,
+        _nudges.c.recipient,
+        _nudges.c.payload,
+        _nudges.c.attempts,
+        _nudges.c.due_at,
+        _nudges.c.dedupe_key,
+        Conversation.__table__.c.address,
+        func.coalesce(Conversation.__table__.c.lang, "da").label("lang"),
+        Workspace.__table__.c.timezone,
+        Workspace.__table__.c.work_days,
+        Workspace.__table__.c.work_start,
+        Workspace.__table__.c.work_end,
     )
-    claimed = await session.execute(_due_query().where(_nudges.c.id.in_(chosen)))
-    found = [_due(row) for row in claimed.all()]
-    return sorted(found, key=lambda nudge: (nudge.conversation_key, nudge.due_at, nudge.id))
-
-
-def _due_query() -> Any:
-    return (
-        select(
-            NudgeRow,
-            Project.name,
-            Conversation.address,
-            Conversation.lang,
-            Workspace.timezone,
-            Workspace.work_days,
-            Workspace.work_start,
-            Workspace.work_end,
-        )
-        .join(Project, Project.id == NudgeRow.project_id)
-        .join(Workspace, Workspace.id == NudgeRow.workspace_id)
-        .outerjoin(
-            Conversation,
-            and_(Conversation.workspace_id == NudgeRow.workspace_id, Conversation.external_id == NudgeRow.conversation),
-        )
+    .join(Project.__table__, Project.__table__.c.id == _nudges.c.project_id)
+    .join(Workspace.__table__, Workspace.__table__.c.id == _nudges.c.workspace_id)
+    .outerjoin(
+        Conversation.__table__,
+        and_(
+            Conversation.__table__.c.workspace_id == _nudges.c.workspace_id,
+            Conversation.__table__.c.external_id == _nudges.c.conversation,
+        ),
     )
-
-
-def _due(row: Any) -> DueNudge:
-    nudge, project_name, address, lang, timezone, work_days, work_start, work_end = row
-    return DueNudge(
-        id=nudge.id,
-        workspace_id=nudge.workspace_id,
-        project_id=nudge.project_id,
-        project_name=project_name,
-        kind=nudge.kind,
-        platform=nudge.platform,
-        conversation=nudge.conversation,
-        thread=nudge.thread,
-        recipient=nudge.recipient,
-        payload=nudge.payload,
-        attempts=nudge.attempts,
-        due_at=nudge.due_at,
-        dedupe_key=nudge.dedupe_key,
-        address=address,
-        lang=lang or "da",
-        timezone=timezone,
-        work_days=work_days,
-        work_start=work_start,
-        work_end=work_end,
-    )
+)
+"""A claimed row with what its conversation, project and workspace add."""
 
 
 def _still_ours(nudge: DueNudge) -> Any:
@@ -246,48 +275,89 @@ def _still_ours(nudge: DueNudge) -> Any:
     return and_(_nudges.c.id == nudge.id, _nudges.c.status == "pending", _nudges.c.attempts == nudge.attempts)
 
 
-async def is_ours(session: AsyncSession, nudge: DueNudge) -> bool:
-    """Whether the claimed row is still to be delivered (the team may have cancelled it
-    while it waited behind earlier reminders to its conversation)."""
-    return (await session.execute(select(_nudges.c.id).where(_still_ours(nudge)))).first() is not None
+async def still_ours(session: AsyncSession, nudges: Sequence[DueNudge]) -> set[int]:
+    """The ids of the claimed rows still to be delivered (the team may have cancelled or
+    moved one while it waited behind earlier reminders to its conversation)."""
+    claims = [(nudge.id, nudge.attempts) for nudge in nudges]
+    query = select(_nudges.c.id).where(
+        _nudges.c.status == "pending", tuple_(_nudges.c.id, _nudges.c.attempts).in_(claims)
+    )
+    return set((await session.execute(query)).scalars())
 
 
-async def _mark(session: AsyncSession, nudge: DueNudge, **values: Any) -> bool:
-    result = await session.execute(update(_nudges).where(_still_ours(nudge)).values(**values))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+@dataclass(frozen=True)
+class Mark:
+    """A delivery result to record for one claimed row: one of the changes below, with its
+    values. Made by :func:`mark_sent` and its siblings, written by :func:`record`."""
+
+    change: str
+    values: dict[str, Any]
 
 
-async def mark_sent(
-    session: AsyncSession,
-    nudge: DueNudge,
-    message_id: str | None,
-    at: datetime,
-    next_due: NextDue = next_occurrence,
-) -> bool:
+def _change(**values: Any) -> Any:
+    """An UPDATE of one claimed row, applied only while it is still ours (pending, with the
+    claim's count of attempts). ``...`` marks a value given per row."""
+    sets = {column: bindparam(f"new_{column}") if value is ... else value for column, value in values.items()}
+    return (
+        update(_nudges)
+        .where(
+            _nudges.c.id == bindparam("claimed_id"),
+            _nudges.c.status == "pending",
+            _nudges.c.attempts == bindparam("claimed_attempts"),
+        )
+        .values(**sets)
+    )
+
+
+# Built once: a worker records a thousand results a second, and building a statement per
+# result costs more than sending it.
+_CHANGES = {
+    "sent": _change(status="sent", sent_at=..., message_id=..., lease_until=None, last_error=None),
+    "rearmed": _change(due_at=..., attempts=0, sent_at=..., message_id=..., lease_until=None, last_error=None),
+    "retry": _change(due_at=..., lease_until=None, last_error=...),
+    "released": _change(due_at=..., attempts=..., lease_until=None),
+    "failed": _change(status="failed", lease_until=None, last_error=...),
+}
+
+
+def _mark(change: str, nudge: DueNudge, **values: Any) -> Mark:
+    claimed = {"claimed_id": nudge.id, "claimed_attempts": nudge.attempts}
+    return Mark(change, {**claimed, **{f"new_{column}": value for column, value in values.items()}})
+
+
+def mark_sent(nudge: DueNudge, message_id: str | None, at: datetime, next_due: NextDue = next_occurrence) -> Mark:
     """The platform accepted it. A repeating reminder is armed again for ``next_due``
-    (the single place its next time is decided), with a fresh count of attempts.
-    False when the row was no longer ours to mark."""
-    done: dict[str, Any] = {"sent_at": at, "message_id": message_id, "lease_until": None, "last_error": None}
+    (the single place its next time is decided), with a fresh count of attempts."""
     if nudge.payload.get("repeat") in REPEATS:
-        return await _mark(session, nudge, **done, due_at=next_due(nudge, at), attempts=0)
-    return await _mark(session, nudge, **done, status="sent")
+        return _mark("rearmed", nudge, due_at=next_due(nudge, at), sent_at=at, message_id=message_id)
+    return _mark("sent", nudge, sent_at=at, message_id=message_id)
 
 
-async def mark_retry(session: AsyncSession, nudge: DueNudge, at: datetime, reason: str) -> bool:
+def mark_retry(nudge: DueNudge, at: datetime, reason: str) -> Mark:
     """A temporary problem: pending again, due at ``at``, with the reason kept."""
-    return await _mark(session, nudge, due_at=at, lease_until=None, last_error=reason[:ERROR_LENGTH])
+    return _mark("retry", nudge, due_at=at, last_error=reason[:ERROR_LENGTH])
 
 
-async def release(session: AsyncSession, nudge: DueNudge, at: datetime) -> bool:
+def mark_released(nudge: DueNudge, at: datetime) -> Mark:
     """Give a claimed row back untried, due at ``at`` (it waits behind an earlier reminder
     to the same conversation that must be retried); the attempt it was claimed with is
     not counted."""
-    return await _mark(session, nudge, due_at=at, lease_until=None, attempts=nudge.attempts - 1)
+    return _mark("released", nudge, due_at=at, attempts=nudge.attempts - 1)
 
 
-async def mark_failed(session: AsyncSession, nudge: DueNudge, reason: str) -> bool:
+def mark_failed(nudge: DueNudge, reason: str) -> Mark:
     """Never to be tried again; the reason is kept for the team to see."""
-    return await _mark(session, nudge, status="failed", lease_until=None, last_error=reason[:ERROR_LENGTH])
+    return _mark("failed", nudge, last_error=reason[:ERROR_LENGTH])
+
+
+async def record(session: AsyncSession, marks: Sequence[Mark]) -> None:
+    """Write results, each kind of change as one batch of statements. A row cancelled,
+    moved or claimed again since this claim is left as it is."""
+    by_change: dict[str, list[dict[str, Any]]] = {}
+    for mark in marks:
+        by_change.setdefault(mark.change, []).append(mark.values)
+    for change, values in by_change.items():
+        await session.execute(_CHANGES[change], values)
 
 
 # --- for people: what is waiting, what went out, what failed -------------------------------
@@ -382,11 +452,13 @@ __all__ = [
     "OutboxSummary",
     "claim",
     "entries",
-    "is_ours",
+    "still_ours",
+    "Mark",
     "mark_failed",
+    "mark_released",
     "mark_retry",
     "mark_sent",
     "next_occurrence",
-    "release",
+    "record",
     "summary",
 ]

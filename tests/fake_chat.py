@@ -170,9 +170,10 @@ async def seed_reminders(
     *,
     payload: dict[str, Any] | None = None,
     lang: str = "da",
+    spacing: timedelta = timedelta(seconds=1),
 ) -> list[int]:
     """One workspace of the fake platform with ``conversations`` conversations, a project in
-    each, and ``per_conversation`` reminders for each project, a second apart from
+    each, and ``per_conversation`` reminders for each project, ``spacing`` apart from
     ``due_at``. Reminder ``i`` (counting from 0 in id order) says ``[n<i>]``. Returns the
     reminders' ids, in that order. Bulk inserts, so the benchmark's 10,000 take a moment."""
     async with db.transaction() as session:
@@ -221,7 +222,7 @@ async def seed_reminders(
                         "kind": "reminder",
                         "platform": PLATFORM,
                         "conversation": name,
-                        "due_at": due_at + timedelta(seconds=step),
+                        "due_at": due_at + step * spacing,
                         "payload": payload or {"message": words},
                     }
                 )
@@ -287,6 +288,7 @@ def _worker_main(args: argparse.Namespace) -> None:
             lease=timedelta(seconds=args.lease),
             batch=args.batch,
             pace={PLATFORM: args.pace} if args.pace else None,
+            poll_seconds=args.poll,
         )
         try:
             await run_until_stopped(deliverer, args.poll, lambda: print("worker ready", flush=True))

@@ -94,14 +94,21 @@ async def test_a_conversation_being_delivered_is_not_claimed_by_another_worker(d
     assert await claim(db, NOW + timedelta(seconds=5)) == []
 
 
-async def test_a_claim_takes_at_most_its_limit_longest_waiting_first(db: Database) -> None:
-    """The limit counts reminders: the two oldest are c0's and c1's first; c0's and c1's
-    second wait for the worker that holds those conversations, so the next claim gets c2."""
+async def test_a_claim_takes_whole_conversations_up_to_its_limit(db: Database) -> None:
+    """c0's two reminders fill a claim of two; the next claim takes c1 and c2 whole."""
     await seed_reminders(db, 3, 2, NOW)
     first = await claim(db, NOW + timedelta(seconds=5), limit=2)
     second = await claim(db, NOW + timedelta(seconds=5), limit=10)
-    assert [(n.conversation, n.due_at) for n in first] == [("c0", NOW), ("c1", NOW)]
-    assert [(n.conversation, n.due_at) for n in second] == [("c2", NOW), ("c2", NOW + timedelta(seconds=1))]
+    assert [(n.conversation, n.due_at) for n in first] == [("c0", NOW), ("c0", NOW + timedelta(seconds=1))]
+    assert [n.conversation for n in second] == ["c1", "c1", "c2", "c2"]
+
+
+async def test_a_capped_claim_leaves_the_rest_of_the_conversation_to_the_next(db: Database) -> None:
+    await seed_reminders(db, 1, 3, NOW)
+    async with db.transaction() as session:
+        first = await outbox.claim(session, NOW + timedelta(seconds=5), 10, LEASE, [PLATFORM], per_conversation=2)
+    assert [n.due_at for n in first] == [NOW, NOW + timedelta(seconds=1)]
+    assert await claim(db, NOW + timedelta(seconds=5)) == [], "the conversation stays with its worker"
 
 
 async def test_an_expired_lease_is_claimed_again(db: Database) -> None:
