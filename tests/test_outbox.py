@@ -13,14 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 from click.testing import CliRunner
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli import main as cli
+from bot.config import Config
 from bot.delivery import Result, RetryAfter, Sent, Target
 from bot.reminder_messages import compose
 from bot.replies import ActionsReply, Reply, TextReply
+from bot.server import DB_KEY, make_app
 from bot.worker import BACKOFF, Deliverer, backoff
 from storage import outbox
 from storage.db import Database
@@ -396,3 +399,46 @@ def test_reminders_list_and_run_due_on_the_command_line(tmp_path: Path) -> None:
     assert ran.output == "claimed 0, sent 0, retried 0, failed 0\n"
     bad = runner.invoke(cli, ["reminders", "run-due", "--now", "tomorrow"], env=env)
     assert bad.exit_code == 2 and "not an ISO date and time: 'tomorrow'" in bad.output
+
+
+# --- the server runs the outbox, and lets a demo move its clock ------------------------------------
+
+
+@asynccontextmanager
+async def served(data: Path, channel: ScriptedChannel, token: str = "") -> AsyncIterator[TestClient]:
+    config = Config.model_validate({"data_dir": str(data), "server": {"access_token": token}})
+    app = await make_app(config, {PLATFORM: channel})
+    async with TestClient(TestServer(app)) as client:
+        yield client
+
+
+async def test_serve_delivers_what_is_due_at_the_time_a_demo_asks_for(tmp_path: Path) -> None:
+    channel = ScriptedChannel()
+    async with served(tmp_path, channel) as client:
+        db = client.app[DB_KEY]
+        await seed_reminders(db, 1, 1, datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+        early = await client.post("/admin/reminders/run-due", params={"now": "2026-12-01T09:59"})
+        assert await early.json() == {"claimed": 0, "sent": 0, "retried": 0, "failed": 0, "unmarked": 0}
+        due = await client.post("/admin/reminders/run-due", params={"now": "2026-12-01T10:00"})  # 09:00 UTC
+        assert (due.status, (await due.json())["sent"]) == (200, 1)
+        (row,) = await rows(db)
+    assert channel.posted == ["⏰ Påmindelse: Projekt c0\nHusk det [n0]"]
+    assert (row.status, row.sent_at) == ("sent", datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+
+
+async def test_the_demo_clock_needs_the_access_token_and_a_readable_time(tmp_path: Path) -> None:
+    async with served(tmp_path, ScriptedChannel(), token="s3cret-token") as client:
+        refused = await client.post("/admin/reminders/run-due")
+        wrong = await client.post("/admin/reminders/run-due", headers={"Authorization": "Bearer nope"})
+        unreadable = await client.post(
+            "/admin/reminders/run-due", params={"now": "i morgen"}, headers={"Authorization": "Bearer s3cret-token"}
+        )
+        assert (refused.status, wrong.status) == (401, 401)
+        assert unreadable.status == 400 and "not an ISO date and time" in await unreadable.text()
+
+
+def test_reminders_run_due_asks_a_running_server(web_server: str) -> None:
+    ran = CliRunner().invoke(cli, ["reminders", "run-due", "--server", web_server, "--now", "2026-12-01T10:00"])
+    assert (ran.exit_code, ran.output) == (0, "claimed 0, sent 0, retried 0, failed 0\n")
+    unreachable = CliRunner().invoke(cli, ["reminders", "run-due", "--server", "http://127.0.0.1:9"])
+    assert unreachable.exit_code == 1 and "could not reach http://127.0.0.1:9" in unreachable.output
