@@ -166,6 +166,8 @@ class Deliverer:
         conversations another worker was just claiming, do not wait for the pass to end.
         It ends when nothing is claimed and nothing is left to deliver."""
         report = DeliveryReport()
+        if not self.channels:  # nothing this process could deliver: leave the rows to one that can
+            return report
         async with self._running:
             outstanding = 0
             finished = self._finished = asyncio.Event()
