@@ -102,14 +102,10 @@ def _claimable(now: datetime, platforms: Collection[str]) -> Any:
     )
 
 
-def _busy(now: datetime, among: list[Any] | None = None) -> Any:
-    """Conversations with a row under a live lease (a worker is delivering to them),
-    of all or only ``among`` the given ones."""
-    busy = _nudges.alias("busy")
-    query = select(busy.c.workspace_id, busy.c.conversation).where(busy.c.status == "pending", busy.c.lease_until > now)
-    if among is not None:
-        query = query.where(tuple_(busy.c.workspace_id, busy.c.conversation).in_(among))
-    return query.distinct()
+def _busy(now: datetime, among: list[Any]) -> Any:
+    """Those of ``among`` with a row under a live lease: a worker is delivering to them."""
+    leased = and_(_nudges.c.status == "pending", _nudges.c.lease_until > now)
+    return select(*_CONVERSATION).where(leased, tuple_(*_CONVERSATION).in_(among)).distinct()
 
 
 async def _candidates(
@@ -190,11 +186,11 @@ async def claim(
         if not wanted:
             break
         taken = await _take(session, now, wanted) if postgres else wanted
-        skip += [pair for pair in wanted if pair not in taken]
         if taken:
             chosen += await _rows(session, now, platforms, taken, limit - len(chosen), cap, postgres)
-        if len(chosen) >= limit:
+        if len(taken) == len(wanted) or len(chosen) >= limit:
             break
+        skip += wanted  # taken or held by another claimer: look past them
     if not chosen:
         return []
     await session.execute(

@@ -114,6 +114,19 @@ async def test_a_capped_claim_leaves_the_rest_of_the_conversation_to_the_next(db
     assert await claim(db, NOW + timedelta(seconds=5)) == [], "the conversation stays with its worker"
 
 
+@pytest.mark.postgres
+async def test_two_workers_claiming_at_the_same_moment_split_the_conversations(postgres_db: Database) -> None:
+    """The second claims while the first has not committed yet: it looks past c0 and c1."""
+    await seed_reminders(postgres_db, 4, 2, NOW)
+    async with postgres_db.transaction() as first:
+        mine = await outbox.claim(first, NOW + timedelta(seconds=5), 4, LEASE, [PLATFORM])
+        async with postgres_db.transaction() as second:
+            theirs = await outbox.claim(second, NOW + timedelta(seconds=5), 8, LEASE, [PLATFORM])
+    assert [n.conversation for n in mine] == ["c0", "c0", "c1", "c1"]
+    assert [n.conversation for n in theirs] == ["c2", "c2", "c3", "c3"]
+    assert await claim(postgres_db, NOW + timedelta(seconds=5)) == []
+
+
 async def test_an_expired_lease_is_claimed_again(db: Database) -> None:
     (nudge_id,) = await seed_reminders(db, 1, 1, NOW)
     await claim(db, NOW)
