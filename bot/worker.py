@@ -183,8 +183,8 @@ class Deliverer:
 
             while not self._closed.is_set():
                 finished.clear()
-                room = self.in_flight - outstanding
-                claimed = await self._claim_while_full(now, room)
+                room = min(self.batch, self.in_flight - outstanding)
+                claimed = await self._claim(now or self.clock(), room) if room > 0 else []
                 if not claimed and not tasks:
                     break
                 report.claimed += len(claimed)
@@ -202,18 +202,6 @@ class Deliverer:
             if tasks:
                 await asyncio.gather(*tasks)
         return report
-
-    async def _claim_while_full(self, now: datetime | None, room: int) -> list[DueNudge]:
-        """Claim batch after batch while they come back full and there is room: a large
-        backlog is claimed at once, before delivering it competes for the event loop."""
-        claimed: list[DueNudge] = []
-        while room - len(claimed) > 0:
-            limit = min(self.batch, room - len(claimed))
-            batch = await self._claim(now or self.clock(), limit)
-            claimed += batch
-            if len(batch) < limit:
-                break
-        return claimed
 
     async def _until_done_or(self, seconds: float, finished: asyncio.Event, tasks: set[asyncio.Task[None]]) -> None:
         """Wait ``seconds``, or less if every conversation is done or the worker closes."""
