@@ -23,6 +23,7 @@ from bot.config import Config
 from bot.delivery import Result, RetryAfter, Sent, Target
 from bot.reminder_messages import compose
 from bot.replies import ActionsReply, Reply, TextReply
+from bot.richtext import Rich
 from bot.server import DB_KEY, make_app
 from bot.worker import BACKOFF, Deliverer, backoff
 from storage import outbox
@@ -274,6 +275,22 @@ async def test_the_fake_chats_rate_limit_and_errors_become_retries(db: Database)
     assert (report.sent, report.retried, chat.rate_limited) == (1, 1, 1)
     assert (first.status, second.status, second.last_error) == ("sent", "pending", "rate limited")
     assert 0 < (second.due_at - first.sent_at).total_seconds() <= 1.0  # type: ignore[operator]
+
+
+async def test_the_fake_chat_channel_turns_silence_and_a_closed_port_into_retries() -> None:
+    chat = FakeChat(holding=True)
+    await chat.start()
+    slow, closed = FakeChatChannel(chat.url, timeout=0.5), FakeChatChannel("http://127.0.0.1:9")
+    try:
+        held = await slow.deliver(Target("c0", None), [TextReply(Rich.text("hej"))])
+        assert chat.arrived.is_set() and chat.posted == []
+        refused = await closed.deliver(Target("c0", None), [TextReply(Rich.text("hej"))])
+    finally:
+        await slow.close()
+        await closed.close()
+        await chat.stop()
+    assert held == RetryAfter("fake chat unreachable: TimeoutError")
+    assert refused == RetryAfter("fake chat unreachable: ClientConnectorError")
 
 
 @pytest.mark.parametrize(
