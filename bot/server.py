@@ -84,11 +84,13 @@ async def make_app(config: Config, delivery: Mapping[str, Channel] | None = None
 def _admin_run_due(config: Config) -> web.Handler:
     """``POST /admin/reminders/run-due?now=<ISO time>``: deliver what is due at that time, as
     ``outreach-coach reminders run-due --server`` asks, to move a demo's clock forward. Only
-    from this machine, and with the access token when one is set."""
+    from this machine, never from a browser (which names the page's ``Origin`` on every POST,
+    so no web page, not even one whose name was rebound to 127.0.0.1, can make it), and with
+    the access token when one is set."""
 
     async def run_due(request: web.Request) -> web.Response:
-        if not _from_loopback(request):
-            raise web.HTTPForbidden(text="only from this machine")
+        if not _from_loopback(request) or "Origin" in request.headers or "Sec-Fetch-Site" in request.headers:
+            raise web.HTTPForbidden(text="only from a command on this machine")
         token = config.server.access_token
         scheme, _, given = request.headers.get("Authorization", "").partition(" ")
         if token and not (scheme.lower() == "bearer" and secrets.compare_digest(given.encode(), token.encode())):

@@ -456,14 +456,18 @@ async def test_serve_delivers_what_is_due_at_the_time_a_demo_asks_for(tmp_path: 
     assert (row.status, row.sent_at) == ("sent", datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
 
 
-async def test_the_demo_clock_needs_the_access_token_and_a_readable_time(tmp_path: Path) -> None:
+async def test_the_demo_clock_needs_the_token_a_command_not_a_page_and_a_readable_time(tmp_path: Path) -> None:
     async with served(tmp_path, ScriptedChannel(), token="s3cret-token") as client:
         refused = await client.post("/admin/reminders/run-due")
         wrong = await client.post("/admin/reminders/run-due", headers={"Authorization": "Bearer nope"})
         unreadable = await client.post(
             "/admin/reminders/run-due", params={"now": "i morgen"}, headers={"Authorization": "Bearer s3cret-token"}
         )
-        assert (refused.status, wrong.status) == (401, 401)
+        from_a_page = await client.post(
+            "/admin/reminders/run-due",
+            headers={"Authorization": "Bearer s3cret-token", "Origin": "http://evil.example"},
+        )
+        assert (refused.status, wrong.status, from_a_page.status) == (401, 401, 403)
         assert unreadable.status == 400 and "not an ISO date and time" in await unreadable.text()
 
 
