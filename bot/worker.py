@@ -161,10 +161,11 @@ class Deliverer:
         """Deliver everything due at ``now`` (default: the clock's time, read afresh for each
         claim and result) and return what became of it.
 
-        While it delivers, the pass keeps claiming: whenever a conversation is done, and at
-        least every ``poll_seconds``, so reminders that come due meanwhile, and
-        conversations another worker was just claiming, do not wait for the pass to end.
-        It ends when nothing is claimed and nothing is left to deliver."""
+        Each claimed batch is delivered at once, while the pass claims the next; once
+        nothing more is due it keeps looking every ``poll_seconds`` while it delivers, so
+        reminders that come due meanwhile, and conversations another worker was claiming a
+        moment ago, do not wait for the pass to end. It ends when nothing is claimed and
+        nothing is left to deliver."""
         report = DeliveryReport()
         if not self.channels:  # nothing this process could deliver: leave the rows to one that can
             return report
