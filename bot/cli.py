@@ -20,7 +20,7 @@ from aiohttp import web
 
 from bot.coach import Coach, UnknownProject
 from bot.config import Config, ConfigError, load_config
-from bot.export import logbook_csv, logbook_markdown
+from bot.export import FORMATS
 from bot.i18n import Messages
 from bot.reminder_messages import compose
 from bot.startup import StartupError, bind, check_guides_in_use, open_database
@@ -319,7 +319,7 @@ async def _ask_server(server: str, now: datetime | None, token: str) -> Delivery
 
 @main.command("export")
 @click.argument("project_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(["md", "csv"]), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="md", show_default=True)
 @click.option("--platform", default="web", show_default=True, help="web, terminal, slack or teams")
 @click.option("--workspace", default="local", show_default=True, help="Slack team or Teams tenant id")
 @click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
@@ -328,7 +328,7 @@ async def _ask_server(server: str, now: datetime | None, token: str) -> Delivery
 def export_command(
     ctx: click.Context, project_id: int, fmt: str, platform: str, workspace: str, lang: str, output: Path | None
 ) -> None:
-    """Write a project's logbook as Markdown or CSV."""
+    """Write a project's logbook as Markdown, CSV (for Danish Excel) or an .ics calendar."""
     config = _config(ctx)
     guides = load_guides(config.guides_dir)
 
@@ -336,9 +336,8 @@ def export_command(
         database = await open_database(config)
         try:
             coach = Coach(database, guides)
-            t = Messages(lang)
             book = await coach.logbook(platform, workspace, project_id, lang)
-            return logbook_markdown(book, t) if fmt == "md" else logbook_csv(book, t)
+            return FORMATS[fmt].render(book, Messages(lang))
         finally:
             await database.dispose()
 
@@ -347,7 +346,7 @@ def export_command(
     except UnknownProject:
         raise click.ClickException(f"no project {project_id} in workspace {platform}/{workspace}") from None
     if output:
-        output.write_text(text, encoding="utf-8")
+        output.write_bytes(text.encode("utf-8"))  # as is: the CSV's CRLF line ends stay CRLF
     else:
         click.echo(text, nl=False)
 

@@ -16,11 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import handlers  # importing it registers the commands
+from bot.config import RemindersConfig
 from bot.context import NoProject, TurnContext, UnknownProject
 from bot.export import Logbook
 from bot.i18n import Messages
@@ -31,6 +33,7 @@ from storage.db import Database
 from storage.repository import (
     ConversationRef,
     NotFound,
+    WorkingHours,
     WorkspaceRef,
     WorkspaceRepo,
     ensure_workspace,
@@ -64,11 +67,13 @@ class Coach:
         guides: dict[str, Guide],
         clock: Callable[[], datetime] = utcnow,
         timezone: str = "Europe/Copenhagen",
+        reminders: RemindersConfig | None = None,
     ) -> None:
         self.db = db
         self.guides = guides
         self.clock = clock
         self.timezone = timezone  # for workspaces seen for the first time
+        self.reminders = reminders or RemindersConfig()
         # Identities never change once created; caching them saves two queries a turn.
         self._workspaces: dict[tuple[str, str], WorkspaceRef] = {}
         self._conversations: dict[tuple[int, str], ConversationRef] = {}
@@ -93,14 +98,24 @@ class Coach:
         async with self.db.transaction() as session:
             workspace = self._workspaces.get((turn.platform, turn.workspace))
             if workspace is None:
+                hours = WorkingHours(self.reminders.work_days, self.reminders.work_start, self.reminders.work_end)
                 workspace = await ensure_workspace(
-                    session, turn.platform, turn.workspace, turn.workspace_name, self.timezone
+                    session, turn.platform, turn.workspace, turn.workspace_name, self.timezone, hours
                 )
             repo = WorkspaceRepo(session, workspace.id)
             conversation = await self._conversation(repo, turn)
             t = Messages(turn.lang)
             ctx = TurnContext(
-                turn, repo, workspace, conversation, self.guides, self.clock, t, Presenter(t, self.guides), expected
+                turn,
+                repo,
+                workspace,
+                conversation,
+                self.guides,
+                self.clock,
+                t,
+                Presenter(t, self.guides),
+                self.reminders,
+                expected,
             )
             try:
                 replies = await _dispatch(ctx)
@@ -136,8 +151,9 @@ class Coach:
     async def logbook(
         self, platform: str, workspace: str, project_id: int, lang: str, conversation: str | None = None
     ) -> Logbook:
-        """A project's logbook, looked up without creating anything; UnknownProject when
-        there is no such project in that workspace (and conversation, when given)."""
+        """A project's logbook (its history, journal and reminders, in the workspace's time zone),
+        looked up without creating anything; UnknownProject when there is no such project in
+        that workspace (and conversation, when given)."""
         async with self.db.transaction() as session:
             try:
                 found = await find_workspace(session, platform, workspace)
@@ -152,8 +168,19 @@ class Coach:
             except NotFound:
                 raise UnknownProject(project_id) from None
             history = await repo.history(project.id)
-        guide = self.guides[project.guide_id]
-        return Logbook(project, guide, TurnContext.state(project), history, Messages(lang).lang)
+            journal = await repo.journal(project.id)
+            nudges = await repo.nudges(project.id)
+        return Logbook(
+            project=project,
+            guide=self.guides[project.guide_id],
+            state=TurnContext.state(project),
+            history=history,
+            journal=journal,
+            nudges=nudges,
+            timezone=ZoneInfo(found.timezone),
+            lang=Messages(lang).lang,
+            made_at=self.clock(),
+        )
 
 
 async def _dispatch(ctx: TurnContext) -> list[Reply]:

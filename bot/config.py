@@ -59,6 +59,9 @@ class RemindersConfig(_Section):
     work_days: str = Field(default="12345", pattern=r"^[1-7]{1,7}$")  # ISO weekdays, Monday is 1
     work_start: str = Field(default="09:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
     work_end: str = Field(default="15:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    # Which of the holidays library's Danish categories are days off: "public" (statutory)
+    # and "optional" (Christmas Eve, New Year's Eve, Constitution Day, 1 May).
+    holidays: list[Literal["public", "optional"]] = Field(default=["public", "optional"], min_length=1)
     check_back_days: int = Field(default=3, ge=1, le=60)  # "not yet": ask again after this many days
     stalled_days: int = Field(default=14, ge=1, le=365)  # an untouched active project gets a nudge
     poll_seconds: float = Field(default=5.0, gt=0, le=3600)  # how often the worker looks for due reminders

@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from bot.config import RemindersConfig
 from bot.i18n import Messages
 from bot.presenter import Presenter
 from bot.replies import Turn
+from bot.worktime import WorkingTime
 from flows.engine import FlowState
 from flows.model import Guide
 from storage.models import Project
@@ -35,6 +38,7 @@ class TurnContext:
     clock: Callable[[], datetime]
     t: Messages
     present: Presenter
+    settings: RemindersConfig
     # What the first attempt of this turn saw, kept across replays after a conflict.
     expected: dict[str, str | None] = field(default_factory=dict)
 
@@ -45,6 +49,12 @@ class TurnContext:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.workspace.timezone)
+
+    @cached_property
+    def working_time(self) -> WorkingTime:
+        """When this team's reminders may arrive."""
+        ws = self.workspace
+        return WorkingTime.of(ws.timezone, ws.work_days, ws.work_start, ws.work_end, self.settings.holidays)
 
     def now(self) -> datetime:
         return self.clock()

@@ -7,6 +7,7 @@ these, in one versioned UPDATE; everything here goes into the same transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from bot.context import TurnContext
 from bot.replies import Reply, TextReply
@@ -25,9 +26,14 @@ async def apply(ctx: TurnContext, project: Project, guide: Guide, effects: Seque
                 await repo.add_history(project.id, step, action, value, previous, author, now)
             case engine.MarkSkipped(step=step):
                 await repo.add_history(project.id, step, "skipped", None, None, author, now)
+            case engine.Waiting(step=step, since=since, previous=previous):
+                await repo.add_history(project.id, step, "waiting", since, previous, author, now)
+            case engine.Paused(step=step):
+                repo.audit(project.id, author, "pause", now, step=step)
             case engine.ScheduleNudge() as nudge:
-                due = nudge.due_at(now, ctx.tz)
-                await repo.schedule_nudge(
+                check_back = timedelta(days=ctx.settings.check_back_days)
+                due = ctx.working_time.next_moment(nudge.due_at(now, ctx.tz, check_back=check_back), not_before=now)
+                row = await repo.schedule_nudge(
                     project,
                     nudge.key,
                     kind=nudge.kind,
@@ -39,12 +45,17 @@ async def apply(ctx: TurnContext, project: Project, guide: Guide, effects: Seque
                         "message": nudge.message.model_dump(),
                         "step": nudge.step,
                         "repeat": nudge.repeat.value if nudge.repeat else None,
+                        "suggested": nudge.suggested,
                     },
                 )
-                replies.append(ctx.present.nudge_scheduled(nudge, due, ctx.tz))
+                if nudge.suggested:
+                    await repo.session.flush()  # the row's number goes on its Stop and Snooze buttons
+                replies.append(ctx.present.nudge_scheduled(nudge, due, ctx.tz, row.id))
             case engine.CancelNudge(key=key):
                 await repo.cancel_nudge(project, key)
             case engine.OpenDebrief(key=key, step=step, questions=questions):
+                # Posted once, as a thread, by the outbox (at once: the visit just ended).
+                await repo.open_debrief(project.id, step, ctx.turn.conversation, now)
                 await repo.schedule_nudge(
                     project,
                     key,
@@ -55,7 +66,7 @@ async def apply(ctx: TurnContext, project: Project, guide: Guide, effects: Seque
                     due_at=now,
                     payload={"step": step, "questions": [q.model_dump() for q in questions]},
                 )
-                replies.append(ctx.present.debrief(questions))
+                replies.append(TextReply(ctx.t("debrief-opening")))
             case engine.Finished(complete=complete):
                 repo.audit(project.id, author, "finish", now, complete=complete)
                 replies.append(TextReply(ctx.t("finished", project=project.name)))

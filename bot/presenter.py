@@ -14,6 +14,7 @@ from bot.replies import (
     Action,
     ActionsReply,
     AnsweredReply,
+    Audience,
     Choice,
     ProgressReply,
     QuestionReply,
@@ -24,9 +25,10 @@ from bot.replies import (
 )
 from bot.richtext import Rich, Span, items, line, paragraph
 from flows import engine
+from flows.dates import DateReading
 from flows.engine import FlowState
 from flows.model import Guide, PromptKind, Step, Text
-from storage.models import Project
+from storage.models import JournalEntry, NudgeRow, Project
 
 
 class Presenter:
@@ -69,6 +71,10 @@ class Presenter:
 
     def where(self, project: Project, guide: Guide, state: FlowState, entering: bool) -> list[Reply]:
         current = engine.current_step(guide, state)
+        paused = engine.paused_at(guide, state)
+        if paused is not None:
+            resume = Action(self.t.text("paused-resume"), command="resume", project_id=project.id, style="primary")
+            return [ActionsReply(self.t("project-paused", project=project.name), [resume])]
         if current is None:
             return [TextReply(self.t("project-done", project=project.name))]
         step = guide.step(current)
@@ -79,6 +85,9 @@ class Presenter:
             replies.append(TextReply(heading + (Rich.text(self.text(section.intro)) if section.intro else Rich(()))))
             replies += [TipReply(Rich.text(self.text(tip))) for tip in section.tips]
         replies += [TipReply(Rich.text(self.text(tip))) for tip in step.tips]
+        if engine.waiting_for(guide, state) == step.id:
+            since = self.day(date.fromisoformat(state.waiting[step.id]))
+            replies.append(TextReply(self.t("waiting-status", question=self.text(step.text), since=since)))
         replies.append(self.question(project, step, state.answers.get(step.id)))
         return replies
 
@@ -96,7 +105,9 @@ class Presenter:
         )
 
     def question(self, project: Project, step: Step, current: Any) -> QuestionReply:
-        if step.kind is PromptKind.CONFIRM:
+        if step.kind is PromptKind.CONFIRM and step.wait is not None:
+            choices = [Choice("true", self.t.text("done")), Choice("false", self.t.text("not-yet"))]
+        elif step.kind is PromptKind.CONFIRM:
             choices = [Choice("true", self.t.text("yes")), Choice("false", self.t.text("no"))]
         else:
             choices = [Choice(o.id, self.text(o.label)) for o in step.options]
@@ -172,7 +183,11 @@ class Presenter:
             case PromptKind.LIST:
                 return "; ".join(value)
             case PromptKind.DATE:
-                return format_date(date.fromisoformat(value), format="long", locale=self.lang)
+                reading = DateReading.from_value(value)
+                if reading.time is None:
+                    return self.day(reading.day)
+                clock = format_skeleton("Hm", reading.time, locale=self.lang)
+                return self.t.text("format-day-time", day=self.day(reading.day), time=clock)
         return str(value)
 
     def when(self, moment: datetime, tz: ZoneInfo) -> str:
@@ -189,8 +204,81 @@ class Presenter:
                 params[key] = self.step_text(guide, params[key])
         return self.t(f"rejected-{rejected.code}", **params)
 
-    def nudge_scheduled(self, nudge: engine.ScheduleNudge, due: datetime, tz: ZoneInfo) -> Reply:
-        return TextReply(self.t("nudge-scheduled", message=self.text(nudge.message), when=self.when(due, tz)))
+    def day(self, day: date) -> str:
+        """A date as people say it back: "tirsdag 15. december 2026"."""
+        return format_date(day, format=self.t.text("format-day"), locale=self.lang)
+
+    # --- reminders and the journal --------------------------------------------------------
+
+    def reminder_about(self, kind: str, payload: dict[str, Any]) -> str:
+        """What a reminder is about, in a few words, from what its row holds."""
+        message = payload.get("message")
+        if isinstance(message, dict) and isinstance(message.get(self.lang), str):
+            return message[self.lang]
+        if kind == "task":
+            return self.t.text(
+                "remind-about-task", task=str(payload.get("task", "")), owner=str(payload.get("owner", ""))
+            )
+        if kind in ("debrief-thread", "stalled"):
+            return self.t.text(f"remind-about-{kind}")
+        return kind
+
+    def reminder_list(self, project: Project, rows: Sequence[NudgeRow], tz: ZoneInfo) -> Reply:
+        groups = {"upcoming": [r for r in rows if r.status == "pending"]}
+        groups["sent"] = [r for r in rows if r.status in ("sent", "done")]
+        groups["failed"] = [r for r in rows if r.status == "failed"]
+        if not any(groups.values()):
+            return TextReply(self.t("remind-list-none", project=project.name), audience="asker")
+        text = self.t("remind-list-header", project=project.name)
+        for group, members in groups.items():
+            if not members:
+                continue
+            lines = []
+            for row in members:
+                moment = row.due_at if group == "upcoming" else (row.sent_at or row.due_at)
+                words = self.t.text(
+                    f"remind-list-{group}-line",
+                    number=str(row.id),
+                    when=self.when(moment, tz),
+                    about=self.reminder_about(row.kind, row.payload),
+                    reason=row.last_error or "",
+                )
+                lines.append(line(words))
+            text += self.t(f"remind-list-{group}") + items(lines)
+        return TextReply(text + self.t("remind-list-hint"), audience="asker")
+
+    def journal(self, project: Project, entries: Sequence[JournalEntry], tz: ZoneInfo) -> Reply:
+        if not entries:
+            return TextReply(self.t("journal-empty", project=project.name), audience="asker")
+        lines = [line(Span(f"{e.author}, {self.when(e.at, tz)}", "strong"), f": {e.text}") for e in entries[-10:]]
+        return TextReply(self.t("journal-header", project=project.name) + items(lines), audience="asker")
+
+    def tasks_saved(self, tasks: Sequence[str]) -> Reply:
+        return TextReply(self.t("journal-tasks-saved") + items(line(task) for task in tasks))
+
+    def debrief_notes(
+        self, project: Project, notes: Sequence[JournalEntry], tz: ZoneInfo, audience: Audience = "conversation"
+    ) -> Reply:
+        if not notes:
+            return TextReply(self.t("debrief-summary-empty", project=project.name), audience=audience)
+        lines = [line(Span(note.author, "strong"), f": {note.text}") for note in notes]
+        return TextReply(self.t("debrief-summary", project=project.name) + items(lines), audience=audience)
+
+    def nudge_scheduled(self, nudge: engine.ScheduleNudge, due: datetime, tz: ZoneInfo, number: int) -> Reply:
+        """Say when the team will be reminded; a timing that is only the coach's suggestion
+        says so and offers to move or stop it right there."""
+        when = self.when(due, tz)
+        if nudge.kind == engine.CHECK_BACK:
+            text = self.t("waiting-ask-again", when=when)
+        else:
+            text = self.t("nudge-scheduled", message=self.text(nudge.message), when=when)
+        if not nudge.suggested:
+            return TextReply(text)
+        actions = [
+            Action(self.t.text("reminder-snooze-week"), command=f"reminder snooze {number} 1w"),
+            Action(self.t.text("reminder-stop"), command=f"reminder stop {number}"),
+        ]
+        return ActionsReply(text + self.t("nudge-suggested"), actions)
 
     def debrief(self, questions: Sequence[Text]) -> Reply:
         return TextReply(self.t("debrief-opened") + items((line(self.text(q)) for q in questions), ordered=True))

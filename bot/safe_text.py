@@ -45,16 +45,17 @@ def markdown_literal(text: str) -> str:
     return _escape_line(_LINE_BREAK.sub(" ", text), line_start=True)
 
 
-def markdown_literal_lines(text: str) -> str:
+def markdown_literal_lines(text: str, indent: str = "") -> str:
     """``text`` as Markdown lines joined by hard breaks, so it stays one paragraph of literal text.
 
     Each line is escaped like :func:`markdown_literal`, including what could open a block at the
     start of a line, since ``# x``, ``> x`` or ``===`` interrupt or restyle a paragraph even on its
     second line. Trailing line breaks are dropped: a hard break cannot end a paragraph (its
     backslash would show). ``\\r\\n`` and ``\\r`` are line breaks too, as in CommonMark.
+    ``indent`` starts every line after the first, so the paragraph can sit inside a list item.
     """
     lines = _LINE_BREAK.split(text.rstrip("\r\n"))
-    return _HARD_BREAK.join(_escape_line(line, line_start=True) for line in lines)
+    return (_HARD_BREAK + indent).join(_escape_line(line, line_start=True) for line in lines)
 
 
 def markdown_cell(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import effects
 from bot.context import TurnContext
-from bot.replies import Reply, TextReply, for_asker
+from bot.replies import Action, ActionsReply, AnswerAction, Reply, TextReply, for_asker
 from flows import engine
 from flows.answers import Invalid, parse_answer
 from flows.engine import FlowState
@@ -35,6 +35,8 @@ async def run_event(ctx: TurnContext, project: Project, event: engine.Event) -> 
     await claim(ctx, project, new)
     replies = _answered(ctx, project, guide, on_screen, event, results)
     replies += await effects.apply(ctx, project, guide, results)
+    if any(isinstance(result, engine.Waiting) for result in results):
+        return replies  # "not yet": the coach says when it asks again, rather than asking again now
     current = engine.current_step(guide, new)
     entering = current is not None and (
         on_screen is None or guide.section_of(current) is not guide.section_of(on_screen)
@@ -59,6 +61,8 @@ def _answered(
             return [ctx.present.answered(project, step, ctx.present.value(step, result.value), ctx.author)]
         if isinstance(result, engine.MarkSkipped) and result.step == on_screen:
             return [ctx.present.answered(project, step, ctx.t.text("action-skipped"), ctx.author)]
+        if isinstance(result, engine.Waiting) and result.step == on_screen:
+            return [ctx.present.answered(project, step, ctx.t.text("not-yet"), ctx.author)]
     return []
 
 
@@ -73,7 +77,13 @@ async def _rejected(
     if rejected.code == "moved-on" and isinstance(event, engine.Answer) and event.step:
         return await _moved_on(ctx, project, guide, state, event, rejected)
     reason = TextReply(ctx.present.rejection(guide, rejected), audience="asker")
-    if rejected.code in ("finished", "at-start", "nothing-to-answer", "not-reached", "unknown-step"):
+    if rejected.code == "past-date" and isinstance(event, engine.Answer):
+        step = engine.current_step(guide, state) or ""
+        confirm = AnswerAction(step, {"date": rejected.params["date"], "confirm_past": True})
+        keep = Action(ctx.t.text("past-date-keep"), answer=confirm, project_id=project.id, style="primary")
+        where = for_asker(ctx.present.where(project, guide, state, entering=False))
+        return [ActionsReply(reason.text, [keep], audience="asker"), *where]
+    if rejected.code in ("finished", "at-start", "nothing-to-answer", "not-reached", "unknown-step", "not-paused"):
         return [reason]
     return [reason, *for_asker(ctx.present.where(project, guide, state, entering=False))]
 

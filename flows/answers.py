@@ -7,12 +7,11 @@ so every channel accepts the same answers.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
-from dateutil import parser as date_parser
-
+from flows.dates import DATE_EXAMPLE, DateReading, read_date
+from flows.invalid import Invalid  # callers import it from here, with parse_answer
 from flows.model import PromptKind, Step
 
 MAX_TEXT = 4000
@@ -21,42 +20,8 @@ YES = {"ja", "j", "yes", "y", "true", "ok", "jep", "done", "færdig", "gjort"}
 NO = {"nej", "n", "no", "false", "ikke endnu", "not yet"}
 ALL = {"alle", "all"}
 NONE = {"ingen", "none"}
-DATE_EXAMPLE = "24.12.2026"
 # Only 0-9: Python's isdigit() also accepts "²", which int() then refuses.
 _ASCII_NUMBER = re.compile(r"[0-9]+")
-
-
-class _DanishDates(date_parser.parserinfo):
-    """dateutil parses Danish month names, day first, like a Dane writes them."""
-
-    MONTHS = [
-        ("jan", "januar", "january"),
-        ("feb", "februar", "february"),
-        ("mar", "marts", "march"),
-        ("apr", "april"),
-        ("maj", "may"),
-        ("jun", "juni", "june"),
-        ("jul", "juli", "july"),
-        ("aug", "august"),
-        ("sep", "sept", "september"),
-        ("okt", "oktober", "oct", "october"),
-        ("nov", "november"),
-        ("dec", "december"),
-    ]
-
-    def __init__(self) -> None:
-        super().__init__(dayfirst=True)
-
-
-_DATE_INFO = _DanishDates()
-
-
-@dataclass(frozen=True)
-class Invalid:
-    """Why an answer was refused: a message key and its parameters, for the caller to word."""
-
-    code: str
-    params: dict[str, Any] = field(default_factory=dict)
 
 
 def parse_answer(step: Step, raw: Any, today: date) -> Any | Invalid:
@@ -141,16 +106,36 @@ def _multi(step: Step, raw: Any) -> list[str] | Invalid:
 
 
 def _date(raw: Any, today: date) -> str | Invalid:
+    """A date step's value: "2026-12-15", or "2026-12-15T14:00" when a time was given.
+
+    A day before ``today`` is more often a slip than a plan, so it is refused as
+    ``past-date`` carrying the value; a channel that has asked sends it back as
+    ``{"date": value, "confirm_past": True}``. A ``date`` from code is taken as it is.
+    """
+    if isinstance(raw, datetime):
+        return DateReading(raw.date(), raw.time().replace(second=0, microsecond=0)).value
     if isinstance(raw, date):
         return raw.isoformat()
-    text = str(raw)
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return date.fromisoformat(text).isoformat()
-        default = datetime.combine(today, time())
-        return date_parser.parse(text, parserinfo=_DATE_INFO, default=default).date().isoformat()
-    except (ValueError, OverflowError):
+    if isinstance(raw, dict):
+        return _confirmed_past(raw)
+    if not isinstance(raw, str):
         return Invalid("bad-date", {"example": DATE_EXAMPLE})
+    reading = read_date(raw, today)
+    if isinstance(reading, Invalid):
+        return reading
+    if reading.day < today:
+        return Invalid("past-date", {"date": reading.value, "on": reading.day})
+    return reading.value
+
+
+def _confirmed_past(raw: dict[Any, Any]) -> str | Invalid:
+    value = raw.get("date")
+    if raw.get("confirm_past") is True and isinstance(value, str):
+        try:
+            return DateReading.from_value(value).value
+        except ValueError:
+            pass
+    return Invalid("bad-date", {"example": DATE_EXAMPLE})
 
 
 def _items(step: Step, raw: Any) -> list[str] | Invalid:

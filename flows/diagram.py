@@ -1,4 +1,8 @@
-"""Draw a guide as a Mermaid flowchart: one subgraph per section, one node per step."""
+"""Draw a guide as a Mermaid flowchart: one subgraph per section, one node per step.
+
+End steps are rounded, pause steps are hexagons, and a step that waits for something to be
+done in the world starts with an hourglass.
+"""
 
 from __future__ import annotations
 
@@ -43,13 +47,22 @@ def _edges(guide: Guide, step: Step, lang: str) -> list[str]:
     return lines
 
 
+def _shape(step: Step) -> tuple[str, str]:
+    if step.end:
+        return '(["', '"])'
+    if step.pause:
+        return '{{"', '"}}'
+    return '["', '"]'
+
+
 def mermaid(guide: Guide, lang: str = "da") -> str:
     lines = ["flowchart TD"]
     for section in guide.sections:
         lines.append(f'  subgraph {_node(section.id)}_section["{_label(section.title.get(lang), 60)}"]')
         for step in section.steps:
-            shape = ('(["', '"])') if step.end else ('["', '"]')
-            lines.append(f"    {_node(step.id)}{shape[0]}{_label(step.text.get(lang))}{shape[1]}")
+            opening, closing = _shape(step)
+            label = ("⏳ " if step.wait else "") + _label(step.text.get(lang))
+            lines.append(f"    {_node(step.id)}{opening}{label}{closing}")
         lines.append("  end")
     for step in guide.steps:
         lines.extend(_edges(guide, step, lang))

@@ -11,6 +11,13 @@ deletes an answer: answers off the active path stay in ``answers`` and simply st
 counting, for the path and for reminders alike. Going back only sets a *focus* on a step
 of the active path, so there is no history of moves that could lead into a branch the
 team has left.
+
+Two ways of standing still belong to the path too. A *waiting* step asks whether something
+has been done in the world; "not yet" stores no answer but records since when the team
+has been waiting, so the step stays open and a check-back reminder asks again. A *pause*
+step is where a branch says "come back when ..."; a path complete at a pause step leaves
+the project paused, not finished, until :class:`Resume` sends the team back to the
+decision that led there.
 """
 
 from __future__ import annotations
@@ -41,10 +48,12 @@ class FlowState:
     skipped: frozenset[str] = frozenset()
     focus: str | None = None
     finished: bool = False
+    waiting: Mapping[str, str] = field(default_factory=dict)
+    """Waiting steps the team said "not yet" to, with the ISO date since when; it counts while the step is open."""
 
     def position(self) -> dict[str, Any]:
         """What storage keeps besides the answers (rows of their own) and the finished flag (a column)."""
-        return {"focus": self.focus, "skipped": sorted(self.skipped)}
+        return {"focus": self.focus, "skipped": sorted(self.skipped), "waiting": dict(sorted(self.waiting.items()))}
 
     @classmethod
     def from_position(cls, position: Mapping[str, Any], answers: Mapping[str, Any], finished: bool) -> FlowState:
@@ -58,6 +67,7 @@ class FlowState:
             skipped=frozenset(position.get("skipped", ())),
             focus=position.get("focus"),
             finished=finished,
+            waiting=dict(position.get("waiting", {})),
         )
 
 
@@ -106,7 +116,12 @@ class Finish:
     """Stop here, whether or not every step on the path is answered."""
 
 
-Event = Answer | Back | Skip | GoTo | Edit | Finish
+@dataclass(frozen=True)
+class Resume:
+    """Take up a paused project again: look at the decision that led to the pause, to answer it anew."""
+
+
+Event = Answer | Back | Skip | GoTo | Edit | Finish | Resume
 
 
 # --- effects -------------------------------------------------------------------------
@@ -126,7 +141,13 @@ class MarkSkipped:
 
 @dataclass(frozen=True)
 class ScheduleNudge:
-    """Remind the team. ``key`` is stable per guide rule, so rescheduling replaces."""
+    """Remind the team. ``key`` is stable per guide rule, so rescheduling replaces.
+
+    ``after`` counts from now; ``on_date`` (plus ``offset``) anchors on a date answer, at
+    ``on_time`` when the answer names a time and the offset is zero, else at the caller's
+    hour. With neither, the nudge is a check-back timed by the deployment's default.
+    ``suggested`` says the timing is the coach's proposal, not the document's.
+    """
 
     key: str
     kind: str
@@ -136,13 +157,18 @@ class ScheduleNudge:
     on_date: date | None = None
     offset: timedelta = timedelta(0)
     repeat: Repeat | None = None
+    suggested: bool = False
+    on_time: time | None = None
 
-    def due_at(self, now: datetime, tz: ZoneInfo, at: time = time(9, 0)) -> datetime:
-        """When the nudge is due, in UTC; a date anchor means ``at`` o'clock local time."""
+    def due_at(
+        self, now: datetime, tz: ZoneInfo, at: time = time(9, 0), check_back: timedelta = timedelta(days=3)
+    ) -> datetime:
+        """When the nudge is due, in UTC; a date anchor means ``at`` o'clock local time unless it names its own."""
         if self.after is not None:
             return now + self.after
-        assert self.on_date is not None
-        local = datetime.combine(self.on_date, at, tzinfo=tz) + self.offset
+        if self.on_date is None:
+            return now + check_back
+        local = datetime.combine(self.on_date, self.on_time or at, tzinfo=tz) + self.offset
         return local.astimezone(ZoneInfo("UTC"))
 
 
@@ -161,6 +187,22 @@ class OpenDebrief:
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """The team has not done what ``step`` asks yet; it stays open. ``previous`` is an answer this takes back."""
+
+    step: str
+    since: str
+    previous: Any = None
+
+
+@dataclass(frozen=True)
+class Paused:
+    """The path reached the pause step ``step``: the project waits for the team to come back, unfinished."""
+
+    step: str
+
+
+@dataclass(frozen=True)
 class Finished:
     complete: bool
 
@@ -173,7 +215,9 @@ class Rejected:
     params: Mapping[str, Any] = field(default_factory=dict)
 
 
-Effect = SaveAnswer | MarkSkipped | ScheduleNudge | CancelNudge | OpenDebrief | Finished | Rejected
+Effect = SaveAnswer | MarkSkipped | ScheduleNudge | CancelNudge | OpenDebrief | Waiting | Paused | Finished | Rejected
+
+CHECK_BACK = "check-back"
 
 
 # --- the path --------------------------------------------------------------------------
@@ -197,7 +241,7 @@ def holds(condition: Condition, answers: Mapping[str, Any]) -> bool:
 
 def next_step(guide: Guide, step: Step, answers: Mapping[str, Any]) -> str | None:
     """Where the team goes after ``step``: the first transition that holds, else the next step."""
-    if step.end:
+    if step.stops:
         return None
     for transition in step.next:
         if transition.when is None or holds(transition.when, answers):
@@ -236,17 +280,39 @@ def current_step(guide: Guide, state: FlowState) -> str | None:
     return open_step(guide, state)
 
 
+def waiting_for(guide: Guide, state: FlowState) -> str | None:
+    """The open step, if the team said "not yet" to it and the project is still going."""
+    step_id = open_step(guide, state)
+    if state.finished or step_id is None or step_id not in state.waiting:
+        return None
+    return step_id if guide.step(step_id).wait is not None else None
+
+
+def paused_at(guide: Guide, state: FlowState) -> str | None:
+    """The pause step the project stands at: its path is complete there and the team has not resumed."""
+    if state.finished or current_step(guide, state) is not None:
+        return None
+    last = active_path(guide, state)[-1]
+    return last if guide.step(last).pause else None
+
+
 def reminders(guide: Guide, state: FlowState) -> dict[str, ScheduleNudge]:
     """Every reminder the answers on the active path call for, by key.
 
     Only answers on the active path count, for the owner step, its ``when`` and its ``at``
-    anchor alike: a branch the team left behind reminds them of nothing.
+    anchor alike: a branch the team left behind reminds them of nothing. A pause step the
+    path is complete at counts even when skipped (its nudge asks whether to go on), and a
+    waiting open step adds its check-back.
     """
     counted = _counted(guide, state)
+    owners = list(counted)
+    last = active_path(guide, state)[-1]
+    if guide.step(last).pause and last in state.skipped:
+        owners.append(last)
     wanted: dict[str, ScheduleNudge] = {}
-    for step_id in counted:
+    for step_id in owners:
         for index, nudge in enumerate(guide.step(step_id).nudges):
-            anchor = counted.get(nudge.at) if nudge.at else None
+            anchor = _anchor(counted.get(nudge.at)) if nudge.at else None
             if (nudge.when and not holds(nudge.when, counted)) or (nudge.at and anchor is None):
                 continue
             key = f"{step_id}:{nudge.kind}:{index}"
@@ -256,11 +322,56 @@ def reminders(guide: Guide, state: FlowState) -> dict[str, ScheduleNudge]:
                 step=step_id,
                 message=nudge.message,
                 after=nudge.after,
-                on_date=date.fromisoformat(anchor) if anchor else None,
+                on_date=anchor[0] if anchor else None,
                 offset=nudge.offset,
                 repeat=nudge.repeat,
+                suggested=nudge.suggested,
+                on_time=anchor[1] if anchor and not nudge.offset else None,
             )
+    waiting = waiting_for(guide, state)
+    if waiting is not None:
+        wanted[f"{waiting}:{CHECK_BACK}"] = _check_back(guide.step(waiting), counted)
     return wanted
+
+
+def _check_back(step: Step, counted: Mapping[str, Any]) -> ScheduleNudge:
+    """The reminder asking again about a waiting step; without a timing of its own, the caller's default applies.
+
+    An ``at`` anchor not answered (a skipped date) falls back to the default too. A timing
+    the guide leaves to the deployment is always the coach's suggestion.
+    """
+    wait = step.wait
+    assert wait is not None
+    anchor = _anchor(counted.get(wait.at)) if wait.at else None
+    timed = wait.after is not None or anchor is not None
+    return ScheduleNudge(
+        key=f"{step.id}:{CHECK_BACK}",
+        kind=CHECK_BACK,
+        step=step.id,
+        message=wait.message,
+        after=wait.after,
+        on_date=anchor[0] if anchor else None,
+        offset=wait.offset if anchor else timedelta(0),
+        suggested=wait.suggested or not timed,
+        on_time=anchor[1] if anchor and not wait.offset else None,
+    )
+
+
+def _anchor(value: Any) -> tuple[date, time | None] | None:
+    """The date and, if given, the local time of a date answer: ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM``.
+
+    A value that is neither (an answer stored by a guide version where the step was not a
+    date) anchors nothing, rather than failing every later turn of the project.
+    """
+    if not isinstance(value, str):
+        return None
+    try:
+        if "T" in value:
+            moment = datetime.fromisoformat(value)
+            return moment.date(), moment.time().replace(tzinfo=None)
+        return date.fromisoformat(value), None
+    except ValueError:
+        return None
 
 
 def _debriefs(guide: Guide, state: FlowState) -> dict[str, OpenDebrief]:
@@ -292,6 +403,9 @@ def advance(guide: Guide, state: FlowState, event: Event) -> tuple[FlowState, li
         return state, [_moved_on(guide, event, current)]
     if state.finished and not isinstance(event, Edit):
         return state, [Rejected("finished")]
+    paused = paused_at(guide, state)
+    if paused is not None and isinstance(event, Answer | Skip):
+        return state, [Rejected("paused", {"step": paused})]
     match event:
         case Answer():
             return _answer(guide, state, current, event)
@@ -303,8 +417,11 @@ def advance(guide: Guide, state: FlowState, event: Event) -> tuple[FlowState, li
             return _goto(guide, state, event.step)
         case Edit():
             return _edit(guide, state, event)
+        case Resume():
+            return _resume(guide, state, paused)
         case Finish():
-            return replace(state, focus=None, finished=True), [Finished(complete=open_step(guide, state) is None)]
+            complete = open_step(guide, state) is None and paused is None
+            return replace(state, focus=None, finished=True), [Finished(complete=complete)]
     raise AssertionError(f"unknown event {event!r}")
 
 
@@ -325,8 +442,37 @@ def _answer(guide: Guide, state: FlowState, current: str | None, event: Answer) 
     value = parse_answer(step, event.value, event.today)
     if isinstance(value, Invalid):
         return state, [Rejected(value.code, value.params)]
-    new = replace(state, answers={**state.answers, step.id: value}, skipped=state.skipped - {step.id}, focus=None)
+    if value is False and step.wait is not None:
+        return _not_yet(guide, state, step.id, event.today)
+    new = replace(_done(state, step.id, value), focus=None)
     return _changed(guide, state, new, step.id, [SaveAnswer(step.id, value, state.answers.get(step.id))])
+
+
+def _done(state: FlowState, step_id: str, value: Any) -> FlowState:
+    """``state`` with ``value`` as the answer of ``step_id``, which is then neither skipped nor waited for."""
+    waiting = {k: v for k, v in state.waiting.items() if k != step_id}
+    answers = {**state.answers, step_id: value}
+    return replace(state, answers=answers, skipped=state.skipped - {step_id}, waiting=waiting)
+
+
+def _not_yet(guide: Guide, state: FlowState, step_id: str, today: date) -> tuple[FlowState, list[Effect]]:
+    """ "Not yet" to a waiting step: it stays (or becomes again) the open step, and the check-back starts over.
+
+    The team keeps the date it began waiting; a step they had marked done and now say is
+    not takes back that answer and starts waiting today.
+    """
+    previous = state.answers.get(step_id)
+    since = state.waiting.get(step_id) if previous is None else None
+    since = since or today.isoformat()
+    answers = {k: v for k, v in state.answers.items() if k != step_id}
+    new = replace(
+        state,
+        answers=answers,
+        skipped=state.skipped - {step_id},
+        waiting={**state.waiting, step_id: since},
+        focus=None,
+    )
+    return _changed(guide, state, new, step_id, [Waiting(step_id, since, previous)])
 
 
 def _skip(guide: Guide, state: FlowState, current: str | None) -> tuple[FlowState, list[Effect]]:
@@ -337,7 +483,8 @@ def _skip(guide: Guide, state: FlowState, current: str | None) -> tuple[FlowStat
         return replace(state, focus=None), []
     if guide.step(current).required:
         return state, [Rejected("required")]
-    new = replace(state, skipped=state.skipped | {current}, focus=None)
+    waiting = {k: v for k, v in state.waiting.items() if k != current}
+    new = replace(state, skipped=state.skipped | {current}, focus=None, waiting=waiting)
     return _changed(guide, state, new, current, [MarkSkipped(current)])
 
 
@@ -350,7 +497,9 @@ def _edit(guide: Guide, state: FlowState, event: Edit) -> tuple[FlowState, list[
     value = parse_answer(step, event.value, event.today)
     if isinstance(value, Invalid):
         return state, [Rejected(value.code, value.params)]
-    new = replace(state, answers={**state.answers, step.id: value}, skipped=state.skipped - {step.id})
+    if value is False and step.wait is not None:
+        return _not_yet(guide, state, step.id, event.today)
+    new = _done(state, step.id, value)
     if new.focus is not None and new.focus not in active_path(guide, new):
         new = replace(new, focus=None)
     return _changed(guide, state, new, step.id, [SaveAnswer(step.id, value, state.answers.get(step.id))])
@@ -362,6 +511,14 @@ def _back(guide: Guide, state: FlowState, current: str | None) -> tuple[FlowStat
     if index == 0:
         return state, [Rejected("at-start")]
     return replace(state, focus=path[index - 1]), []
+
+
+def _resume(guide: Guide, state: FlowState, paused: str | None) -> tuple[FlowState, list[Effect]]:
+    """Look at the decision that led to the pause, so the team can answer it anew and go on."""
+    if paused is None:
+        return state, [Rejected("not-paused")]
+    path = active_path(guide, state)
+    return replace(state, focus=path[-2] if len(path) > 1 else paused), []
 
 
 def _goto(guide: Guide, state: FlowState, step_id: str) -> tuple[FlowState, list[Effect]]:
@@ -386,5 +543,8 @@ def _changed(
     effects = [*saved, *(CancelNudge(key) for key in wanted_before if key not in wanted_after)]
     effects += [e for key, e in wanted_after.items() if wanted_before.get(key) != e or e.step == changed]
     if not after.finished and open_step(guide, after) is None:
+        paused = active_path(guide, after)[-1]
+        if guide.step(paused).pause:
+            return replace(after, focus=None), [*effects, Paused(paused)]
         return replace(after, focus=None, finished=True), [*effects, Finished(complete=True)]
     return after, effects

@@ -128,7 +128,7 @@ def _after_step(loc: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def exits(guide: Guide, step: Step) -> list[str]:
     """Where a step can lead: its transitions, or else the step after it in the file."""
-    if step.end:
+    if step.stops:
         return []
     if step.next:
         return [t.to for t in step.next]
@@ -170,8 +170,13 @@ def _check_step(guide: Guide, step: Step, ids: set[str], name: str) -> Iterator[
                 yield GuideProblem(name, step.id, f"nudge '{nudge.kind}': unknown step '{nudge.at}'")
             elif guide.step(nudge.at).kind is not PromptKind.DATE:
                 yield GuideProblem(name, step.id, f"nudge '{nudge.kind}': step '{nudge.at}' is not a date step")
-    if not step.end and not exits(guide, step):
-        yield GuideProblem(name, step.id, "no way on: add 'next' or mark it 'end: true'")
+    if step.wait is not None and step.wait.at is not None:
+        if step.wait.at not in ids:
+            yield GuideProblem(name, step.id, f"wait: unknown step '{step.wait.at}'")
+        elif guide.step(step.wait.at).kind is not PromptKind.DATE:
+            yield GuideProblem(name, step.id, f"wait: step '{step.wait.at}' is not a date step")
+    if not step.stops and not exits(guide, step):
+        yield GuideProblem(name, step.id, "no way on: add 'next' or mark it 'end: true' or 'pause: true'")
     if step.next and all(t.when for t in step.next) and not _covers_all_answers(step):
         yield GuideProblem(name, step.id, "no way on for some answers: add a last 'next' without 'when'")
 
@@ -192,6 +197,10 @@ def _check_condition(guide: Guide, step: Step, condition: Condition, name: str) 
             yield GuideProblem(name, step.id, f"'contains' needs a multi-answer step, '{tested.id}' is {tested.kind}")
     if isinstance(condition.equals, bool) and tested.kind is not PromptKind.CONFIRM:
         yield GuideProblem(name, step.id, f"true/false test on '{tested.id}', which is not a confirm step")
+    if condition.equals is False and tested.wait is not None:
+        yield GuideProblem(
+            name, step.id, f"'{tested.id}' waits on 'no' instead of storing it, so 'equals: false' never holds"
+        )
     if tested.kind in OPTION_KINDS:
         for value in values:
             if tested.option(value) is None:
@@ -212,7 +221,9 @@ def _covers_all_answers(step: Step) -> bool:
         else:
             return False
     if step.kind is PromptKind.CONFIRM:
-        return tested >= {"true", "false"} and step.required
+        # A waiting step never stores "no": "yes" is the only answer that leads on.
+        needed = {"true"} if step.wait is not None else {"true", "false"}
+        return tested >= needed and step.required
     if step.kind is PromptKind.SINGLE_CHOICE:
         return tested >= {o.id for o in step.options} and step.required
     return False

@@ -97,6 +97,8 @@ class Nudge(_Strict):
     offset: timedelta = timedelta(0)
     when: Condition | None = None
     repeat: Repeat | None = None
+    suggested: bool = False
+    """True when the timing is the coach's own proposal, not one the document names."""
 
     @model_validator(mode="after")
     def _one_anchor(self) -> Nudge:
@@ -104,6 +106,31 @@ class Nudge(_Strict):
             raise ValueError("a nudge needs exactly one of 'after' (a duration) or 'at' (a date step)")
         if self.after is not None and self.after < timedelta(0):
             raise ValueError("'after' must not be negative")
+        return self
+
+
+class Wait(_Strict):
+    """The step asks whether something has been done in the world; "not yet" waits for it.
+
+    The check-back reminder asks again ``after`` a duration from the "not yet", or on the
+    date step ``at`` (plus ``offset``); with neither, after the deployment's default
+    check-back. ``suggested`` marks a timing the coach proposes rather than the document.
+    """
+
+    message: Text
+    after: timedelta | None = None
+    at: Slug | None = None
+    offset: timedelta = timedelta(0)
+    suggested: bool = False
+
+    @model_validator(mode="after")
+    def _one_anchor(self) -> Wait:
+        if self.after is not None and self.at is not None:
+            raise ValueError("a wait takes 'after' (a duration) or 'at' (a date step), not both")
+        if self.after is not None and self.after <= timedelta(0):
+            raise ValueError("'after' must be positive")
+        if self.offset and self.at is None:
+            raise ValueError("'offset' needs 'at'")
         return self
 
 
@@ -126,8 +153,11 @@ class Step(_Strict):
     required: bool = True
     next: list[Transition] = []
     end: bool = False
+    pause: bool = False
+    """Like ``end``, but the project pauses here until the team resumes it (see ``engine.Resume``)."""
     nudges: list[Nudge] = []
     debrief: Debrief | None = None
+    wait: Wait | None = None
 
     @model_validator(mode="after")
     def _fits_kind(self) -> Step:
@@ -141,7 +171,18 @@ class Step(_Strict):
             raise ValueError("min_items is larger than max_items")
         if self.end and self.next:
             raise ValueError("an end step has no 'next'")
+        if self.pause and self.next:
+            raise ValueError("a pause step has no 'next'")
+        if self.pause and self.end:
+            raise ValueError("a step either ends the guide or pauses it, not both")
+        if self.wait is not None and self.kind is not PromptKind.CONFIRM:
+            raise ValueError(f"only a confirm step can wait ('not yet'); this is a {self.kind} step")
         return self
+
+    @property
+    def stops(self) -> bool:
+        """Whether the path stops after this step: the guide ends or pauses here."""
+        return self.end or self.pause
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)

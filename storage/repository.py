@@ -21,6 +21,8 @@ from storage.models import (
     AnswerHistory,
     AuditEvent,
     Conversation,
+    Debrief,
+    JournalEntry,
     NudgeRow,
     ProcessedEvent,
     Project,
@@ -67,6 +69,22 @@ class WorkspaceRef:
 
     id: int
     timezone: str
+    work_days: str = "12345"
+    work_start: str = "09:00"
+    work_end: str = "15:00"
+
+
+@dataclass(frozen=True)
+class WorkingHours:
+    """The hours a new workspace starts with (from the deployment's configuration)."""
+
+    days: str = "12345"
+    start: str = "09:00"
+    end: str = "15:00"
+
+
+def _workspace_ref(found: Workspace) -> WorkspaceRef:
+    return WorkspaceRef(found.id, found.timezone, found.work_days, found.work_start, found.work_end)
 
 
 @dataclass(frozen=True)
@@ -82,11 +100,16 @@ async def find_workspace(session: AsyncSession, platform: str, external_id: str)
     found = (await session.execute(query)).scalar_one_or_none()
     if found is None:
         raise NotFound(f"{platform}/{external_id}")
-    return WorkspaceRef(found.id, found.timezone)
+    return _workspace_ref(found)
 
 
 async def ensure_workspace(
-    session: AsyncSession, platform: str, external_id: str, name: str = "", timezone: str = "Europe/Copenhagen"
+    session: AsyncSession,
+    platform: str,
+    external_id: str,
+    name: str = "",
+    timezone: str = "Europe/Copenhagen",
+    hours: WorkingHours = WorkingHours(),
 ) -> WorkspaceRef:
     try:
         return await find_workspace(session, platform, external_id)
@@ -94,9 +117,17 @@ async def ensure_workspace(
         pass
     try:
         async with session.begin_nested():
-            workspace = Workspace(platform=platform, external_id=external_id, name=name, timezone=timezone)
+            workspace = Workspace(
+                platform=platform,
+                external_id=external_id,
+                name=name,
+                timezone=timezone,
+                work_days=hours.days,
+                work_start=hours.start,
+                work_end=hours.end,
+            )
             session.add(workspace)
-        return WorkspaceRef(workspace.id, workspace.timezone)
+        return _workspace_ref(workspace)
     except IntegrityError:  # created by a concurrent request a moment ago
         return await find_workspace(session, platform, external_id)
 
@@ -277,6 +308,8 @@ class WorkspaceRepo:
         )
         return (await self.session.execute(query)).scalars().all()
 
+    # --- journal ----------------------------------------------------------------------
+
     # --- nudges -----------------------------------------------------------------------
 
     async def schedule_nudge(
@@ -290,6 +323,7 @@ class WorkspaceRepo:
         due_at: datetime,
         payload: dict[str, Any],
         thread: str | None = None,
+        recipient: str | None = None,
     ) -> NudgeRow:
         """Add a nudge, or move the one with the same key (a changed date) back to pending."""
         dedupe = f"{project.id}:{key}"
@@ -307,12 +341,27 @@ class WorkspaceRepo:
                 due_at=due_at,
                 payload=payload,
                 status="pending",
+                recipient=recipient,
             )
             self.session.add(nudge)
         else:
             nudge.due_at, nudge.payload, nudge.status, nudge.attempts = due_at, payload, "pending", 0
             nudge.conversation, nudge.thread, nudge.lease_until = conversation, thread, None
+            nudge.recipient, nudge.last_error = recipient, None
         return nudge
+
+    async def cancel_pending(self, project: Project, keep_kinds: tuple[str, ...] = ()) -> None:
+        """Cancel every pending reminder of a project (it finished), except the kinds kept."""
+        await self.session.execute(
+            update(NudgeRow)
+            .where(
+                NudgeRow.workspace_id == self.workspace_id,
+                NudgeRow.project_id == project.id,
+                NudgeRow.status == "pending",
+                NudgeRow.kind.not_in(keep_kinds),
+            )
+            .values(status="cancelled")
+        )
 
     async def cancel_nudge(self, project: Project, key: str) -> None:
         await self.session.execute(
@@ -325,6 +374,29 @@ class WorkspaceRepo:
             .values(status="cancelled")
         )
 
+    async def nudge(self, nudge_id: int, conversation_id: int | None = None) -> NudgeRow:
+        """A reminder of this workspace (and of a project in that conversation, when given)."""
+        if not 1 <= nudge_id <= MAX_ID:
+            raise NotFound(nudge_id)
+        query = select(NudgeRow).where(NudgeRow.workspace_id == self.workspace_id, NudgeRow.id == nudge_id)
+        if conversation_id is not None:
+            query = query.join(Project, Project.id == NudgeRow.project_id).where(
+                Project.conversation_id == conversation_id
+            )
+        found = (await self.session.execute(query)).scalar_one_or_none()
+        if found is None:
+            raise NotFound(nudge_id)
+        return found
+
+    async def nudge_for_message(self, conversation: str, message_id: str) -> NudgeRow | None:
+        """The reminder whose delivered message is ``message_id`` (a debrief's thread)."""
+        query = select(NudgeRow).where(
+            NudgeRow.workspace_id == self.workspace_id,
+            NudgeRow.conversation == conversation,
+            NudgeRow.message_id == message_id,
+        )
+        return (await self.session.execute(query.limit(1))).scalar_one_or_none()
+
     async def nudges(self, project_id: int) -> Sequence[NudgeRow]:
         query = (
             select(NudgeRow)
@@ -332,6 +404,79 @@ class WorkspaceRepo:
             .order_by(NudgeRow.due_at)
         )
         return (await self.session.execute(query)).scalars().all()
+
+    # --- the journal and debriefs --------------------------------------------------------
+
+    async def add_journal(
+        self,
+        project_id: int,
+        kind: str,
+        author: str,
+        text: str,
+        at: datetime,
+        *,
+        step: str | None = None,
+        message_id: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> JournalEntry:
+        entry = JournalEntry(
+            workspace_id=self.workspace_id,
+            project_id=project_id,
+            kind=kind,
+            author=author,
+            text=text,
+            at=at,
+            step=step,
+            message_id=message_id,
+            data=data,
+        )
+        self.session.add(entry)
+        await self.session.flush()
+        return entry
+
+    async def journal_entry(self, message_id: str) -> JournalEntry | None:
+        """The entry that came from the channel's message ``message_id``."""
+        query = select(JournalEntry).where(
+            JournalEntry.workspace_id == self.workspace_id, JournalEntry.message_id == message_id
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def remove_journal(self, entry: JournalEntry) -> None:
+        await self.session.delete(entry)
+
+    async def journal(self, project_id: int, kind: str | None = None) -> Sequence[JournalEntry]:
+        """The project's journal entries (notes, debrief replies, tasks), oldest first; of one kind if given."""
+        query = select(JournalEntry).where(
+            JournalEntry.workspace_id == self.workspace_id, JournalEntry.project_id == project_id
+        )
+        if kind is not None:
+            query = query.where(JournalEntry.kind == kind)
+        return (await self.session.execute(query.order_by(JournalEntry.at, JournalEntry.id))).scalars().all()
+
+    async def open_debrief(self, project_id: int, step: str, conversation: str, at: datetime) -> Debrief:
+        """The debrief of ``step``, opened (again, when the guide calls for it anew)."""
+        query = select(Debrief).where(
+            Debrief.workspace_id == self.workspace_id, Debrief.project_id == project_id, Debrief.step == step
+        )
+        debrief = (await self.session.execute(query)).scalar_one_or_none()
+        if debrief is None:
+            debrief = Debrief(
+                workspace_id=self.workspace_id, project_id=project_id, step=step, conversation=conversation
+            )
+            self.session.add(debrief)
+        debrief.opened_at, debrief.closed_at, debrief.thread = at, None, None
+        await self.session.flush()
+        return debrief
+
+    async def debrief(self, project_id: int, step: str) -> Debrief | None:
+        query = select(Debrief).where(
+            Debrief.workspace_id == self.workspace_id, Debrief.project_id == project_id, Debrief.step == step
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def debriefs(self, project_id: int) -> Sequence[Debrief]:
+        query = select(Debrief).where(Debrief.workspace_id == self.workspace_id, Debrief.project_id == project_id)
+        return (await self.session.execute(query.order_by(Debrief.opened_at, Debrief.id))).scalars().all()
 
     # --- events already answered ---------------------------------------------------------
 

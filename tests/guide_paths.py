@@ -32,6 +32,10 @@ class Path:
         steps = [step for step, _ in self.moves]
         return set(zip(steps, steps[1:], strict=False)) | {(steps[-1], "<end>")}
 
+    @property
+    def last(self) -> str:
+        return self.moves[-1][0]
+
     def describe(self) -> str:
         return " > ".join(f"{s}={'skip' if v is SKIP else v}" for s, v in self.moves)
 
@@ -69,7 +73,8 @@ def candidates(step: Step, tested: set[str]) -> list[Any]:
     values: list[Any]
     match step.kind:
         case PromptKind.CONFIRM:
-            values = [True, False]
+            # "No" to a waiting step is "not yet": it stores nothing and leads nowhere.
+            values = [True] if step.wait else [True, False]
         case PromptKind.SINGLE_CHOICE:
             values = [o.id for o in step.options]
         case PromptKind.MULTI_CHOICE | PromptKind.CHECKLIST:

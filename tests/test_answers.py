@@ -33,6 +33,62 @@ def test_a_date_that_does_not_parse_gets_an_example() -> None:
     assert parse_answer(step("date"), "næste tirsdag-ish", TODAY) == Invalid("bad-date", {"example": "24.12.2026"})
 
 
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("15.12", "2026-12-15"), ("i morgen", "2026-11-24"), ("i dag", "2026-11-23"), ("17. januar", "2027-01-17")],
+)
+def test_a_date_without_a_year_is_stored_as_the_next_such_day(typed: str, stored: str) -> None:
+    assert parse_answer(step("date"), typed, TODAY) == stored
+
+
+def test_a_date_with_a_time_is_stored_with_the_time_of_day() -> None:
+    assert parse_answer(step("date"), "3. marts kl. 14.30", TODAY) == "2027-03-03T14:30"
+    assert parse_answer(step("date"), "tomorrow at 9am", TODAY) == "2026-11-24T09:00"
+
+
+def test_a_past_date_is_not_stored_until_it_is_confirmed() -> None:
+    s = step("date")
+    friday = date(2026, 11, 20)
+    assert parse_answer(s, "20.11.2026", TODAY) == Invalid("past-date", {"date": "2026-11-20", "on": friday})
+    at_nine = Invalid("past-date", {"date": "2026-11-20T09:00", "on": friday})
+    assert parse_answer(s, "20.11.2026 kl. 9", TODAY) == at_nine
+    assert parse_answer(s, {"date": "2026-11-20", "confirm_past": True}, TODAY) == "2026-11-20"
+    assert parse_answer(s, {"date": "2026-11-20T09:00", "confirm_past": True}, TODAY) == "2026-11-20T09:00"
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        {"date": "2026-11-20"},
+        {"date": "2026-11-20", "confirm_past": "yes"},
+        {"date": "20.11.2026", "confirm_past": True},
+        {"date": "2026-02-30", "confirm_past": True},
+        {"date": "2026-11-20T25:00", "confirm_past": True},
+        {"date": ["2026-11-20"], "confirm_past": True},
+    ],
+)
+def test_a_confirmation_must_carry_a_real_stored_date(sent: dict[str, object]) -> None:
+    assert parse_answer(step("date"), sent, TODAY) == Invalid("bad-date", {"example": "24.12.2026"})
+
+
+def test_a_date_handed_over_by_code_is_taken_as_it_is() -> None:
+    assert parse_answer(step("date"), date(2026, 1, 2), TODAY) == "2026-01-02"
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("marts", "needs-day"),
+        ("mandag den 3. marts", "weekday-mismatch"),
+        ("31.11", "no-such-date"),
+        ("i morgen kl. 25", "bad-time"),
+    ],
+)
+def test_a_date_the_reader_refuses_is_refused_for_the_same_reason(typed: str, code: str) -> None:
+    result = parse_answer(step("date"), typed, TODAY)
+    assert isinstance(result, Invalid) and result.code == code
+
+
 def test_an_answer_over_4000_characters_is_refused_with_the_limit() -> None:
     result = parse_answer(step("text"), "x" * 4001, TODAY)
     assert result == Invalid("too-long", {"limit": 4000, "length": 4001})

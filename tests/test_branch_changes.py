@@ -33,7 +33,7 @@ async def acquaintance_mail_sent(team: Team) -> None:
     await team.say("ja")  # we called first
     replies = await team.say("ja")  # and the mail went out: follow up within a week
     assert "Påmindelse sat" in said(replies)
-    assert asked(replies) == "meeting_date"
+    assert asked(replies) == "acq_followed_up", "next: have they had a reply, or followed up?"
 
 
 async def test_leaving_the_acquaintance_road_cancels_its_follow_up(team: Team) -> None:

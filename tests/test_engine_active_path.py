@@ -21,6 +21,7 @@ from flows.engine import (
     FlowState,
     GoTo,
     MarkSkipped,
+    Paused,
     Rejected,
     SaveAnswer,
     Skip,
@@ -121,11 +122,11 @@ def test_goto_an_answered_step_shows_it_and_goto_the_open_step_clears_the_focus(
 
     looking, effects = advance(VISIT, state, GoTo("target_group"))
     assert effects == [] and current_step(VISIT, looking) == "target_group"
-    assert looking.position() == {"focus": "target_group", "skipped": []}
+    assert looking.position() == {"focus": "target_group", "skipped": [], "waiting": {}}
 
     back_at_work, _ = advance(VISIT, looking, GoTo("call_close"))
     assert current_step(VISIT, back_at_work) == "call_close"
-    assert back_at_work.position() == {"focus": None, "skipped": []}
+    assert back_at_work.position() == {"focus": None, "skipped": [], "waiting": {}}
 
 
 def test_editing_an_earlier_answer_keeps_the_team_on_the_step_they_went_back_to() -> None:
@@ -230,15 +231,17 @@ def test_optional_questions_can_be_skipped_and_required_ones_cannot() -> None:
     assert advance(SIGNPOST, state, Skip("decision")) == (state, [Rejected("required")])
 
 
-def test_skipping_the_last_optional_question_finishes_the_guide() -> None:
-    # kommer-forbi: without target group and places to visit, start with the mapping tool.
+def test_skipping_the_last_optional_question_of_a_pause_pauses_the_project_rather_than_finishing_it() -> None:
+    # kommer-forbi: without target group and places to visit, start with the mapping tool
+    # "og kom tilbage hertil" – the project waits for the team, it is not done.
     state = walk(VISIT, [("target_group_chosen", "nej"), ("start_with_mapping", "nej")])
     assert current_step(VISIT, state) == "stop_here"
 
     state, effects = advance(VISIT, state, Skip("stop_here"))
 
-    assert effects == [MarkSkipped("stop_here"), Finished(complete=True)]
-    assert state.finished
+    assert effects[0] == MarkSkipped("stop_here") and effects[-1] == Paused("stop_here")
+    assert not any(isinstance(e, Finished) for e in effects)
+    assert not state.finished
 
 
 def test_skipping_a_question_the_team_went_back_to_keeps_its_answer() -> None:
@@ -252,14 +255,14 @@ def test_skipping_a_question_the_team_went_back_to_keeps_its_answer() -> None:
     assert current_step(VISIT, state) == "call_close"
 
 
-def test_the_position_keeps_only_the_focus_and_the_skipped_steps() -> None:
+def test_the_position_keeps_only_the_focus_the_skipped_steps_and_what_the_team_waits_for() -> None:
     state = walk(SIGNPOST, [("town", "Bryrup")])
     state, _ = advance(SIGNPOST, state, Skip("desk_citizens"))
     state, _ = advance(SIGNPOST, state, Back())
 
     position = state.position()
 
-    assert position == {"focus": "desk_citizens", "skipped": ["desk_citizens"]}
+    assert position == {"focus": "desk_citizens", "skipped": ["desk_citizens"], "waiting": {}}
     assert FlowState.from_position(position, state.answers, finished=False) == state
 
 

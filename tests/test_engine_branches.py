@@ -28,6 +28,7 @@ from flows.engine import (
     SaveAnswer,
     ScheduleNudge,
     Skip,
+    Waiting,
     active_path,
     advance,
     current_step,
@@ -39,7 +40,9 @@ from tests.engine_moves import READY, SIGNPOST, TODAY, VISIT
 SKIP = object()
 
 FOLLOW_UP = "acq_mail_sent:follow_up:0"
-AGENDA = "agenda_sent:agenda:0"
+MAIL_CHECK_BACK = "acq_mail_sent:check-back"
+AGENDA = "agenda_sent:check-back"
+VISITED_CHECK_BACK = "visited:check-back"
 VISIT_DEBRIEF_REMINDER = "visit_team:debrief:0"
 DEBRIEF_THREAD = "visited:debrief"
 BEFORE = "activity_date:communication_before:0"
@@ -51,6 +54,8 @@ ACQUAINTANCE = [
     ("acq_call", "ja"),
     ("acq_mail_sent", "ja"),
 ]
+# "følger op efter senest en uge": they had a reply, so the follow-up reminder is done with.
+FOLLOWED_UP = [("acq_followed_up", "ja")]
 NO_RELATION = [
     ("none_research", "Centerlederen, fundet via hovednummeret"),
     ("none_mail", "1, 2, 3"),
@@ -61,10 +66,11 @@ PREPARE = [
     ("meeting_purpose", "Lære de unge i klubben at kende"),
     ("right_participants", "ja"),
     ("key_questions", "Hvad laver de?\nHvad mangler de?\nHvor finder de information?"),
-    ("agenda_sent", "nej"),
+    ("agenda_sent", "ja"),
     ("tour", "ja"),
     ("what_we_offer", "Gaming-aftener og lektiecafé"),
 ]
+BEFORE_THE_AGENDA = PREPARE[:4]
 VISIT_DAY = [("visit_team", "Anna\nBo"), ("visit_questions", "alle"), ("documentation", "1, 2"), ("visited", "ja")]
 
 TO_ROUTE = [
@@ -82,6 +88,7 @@ TO_ROUTE = [
     ("broadcast_channels", SKIP),
     ("out_of_house", SKIP),
     ("local_events_list", SKIP),
+    ("contact_made", "ja"),
 ]
 SELF_HELP = [
     ("route", "self_help"),
@@ -155,11 +162,12 @@ def test_no_relation_after_all_cancels_the_follow_up_and_answering_on_never_brin
     assert stale == [Rejected("moved-on", {"step": "acq_mail_sent", "current": "relation", "value": True})]
 
     state, effects = walk(VISIT, [("relation", "none"), *NO_RELATION, *PREPARE, *VISIT_DAY], state)
+    assert current_step(VISIT, state) == "debriefed"
     assert FOLLOW_UP not in scheduled(effects)
     assert FOLLOW_UP not in reminders(VISIT, state)
 
 
-def test_switching_back_to_the_acquaintance_sets_the_follow_up_again() -> None:
+def test_switching_back_to_the_acquaintance_sets_the_follow_up_again_and_asks_about_the_reply() -> None:
     state, _ = walk(VISIT, [*READY, *ACQUAINTANCE])
     state, _ = edit(VISIT, state, "relation", "none")
     state, _ = walk(VISIT, [*NO_RELATION, *PREPARE[:3]], state)
@@ -169,18 +177,24 @@ def test_switching_back_to_the_acquaintance_sets_the_follow_up_again() -> None:
 
     assert cancelled(effects) == []
     assert list(scheduled(effects)) == [FOLLOW_UP]
+    assert current_step(VISIT, state) == "acq_followed_up", "that road never said whether the mail got a reply"
+    state, _ = walk(VISIT, FOLLOWED_UP, state)
     assert current_step(VISIT, state) == "key_questions"
 
 
 def test_the_follow_up_waits_for_the_mail_to_be_sent() -> None:
     state, effects = walk(VISIT, [*READY, *ACQUAINTANCE[:3], ("acq_mail_sent", "nej")])
-    assert scheduled(effects) == {}
+    assert list(scheduled(effects)) == [MAIL_CHECK_BACK], "not yet: ask again, no follow-up of an unsent mail"
+    assert current_step(VISIT, state) == "acq_mail_sent"
 
     state, effects = edit(VISIT, state, "acq_mail_sent", "ja")
+    assert cancelled(effects) == [MAIL_CHECK_BACK]
     assert list(scheduled(effects)) == [FOLLOW_UP]
 
-    _, effects = edit(VISIT, state, "acq_mail_sent", "nej")
-    assert effects == [SaveAnswer("acq_mail_sent", False, True), CancelNudge(FOLLOW_UP)]
+    state, effects = edit(VISIT, state, "acq_mail_sent", "nej")
+    assert effects[:2] == [Waiting("acq_mail_sent", TODAY.isoformat(), True), CancelNudge(FOLLOW_UP)]
+    assert list(scheduled(effects)) == [MAIL_CHECK_BACK]
+    assert current_step(VISIT, state) == "acq_mail_sent"
 
 
 def test_sending_the_mail_again_starts_the_week_over() -> None:
@@ -190,7 +204,7 @@ def test_sending_the_mail_again_starts_the_week_over() -> None:
     state, effects = walk(VISIT, [("acq_mail_sent", "ja")], state)
 
     assert effects == [SaveAnswer("acq_mail_sent", True, True), reminders(VISIT, state)[FOLLOW_UP]]
-    assert current_step(VISIT, state) == "meeting_date"
+    assert current_step(VISIT, state) == "acq_followed_up"
 
 
 def test_reminders_count_only_answers_on_the_path_the_relation_picks() -> None:
@@ -214,60 +228,66 @@ def test_reminders_count_only_answers_on_the_path_the_relation_picks() -> None:
 
 
 def test_an_agenda_not_yet_sent_is_reminded_five_days_before_the_meeting_until_it_is_sent() -> None:
-    state, effects = walk(VISIT, [*READY, *ACQUAINTANCE, *PREPARE])
+    state, effects = walk(VISIT, [*READY, *ACQUAINTANCE, *FOLLOWED_UP, *BEFORE_THE_AGENDA, ("agenda_sent", "nej")])
 
     agenda = scheduled(effects)[AGENDA]
     assert (agenda.on_date, agenda.offset) == (date(2026, 12, 10), timedelta(days=-5))
+    assert agenda.suggested, "'i god tid' names no day: five days before is the coach's suggestion"
+    assert current_step(VISIT, state) == "agenda_sent"
 
-    _, effects = edit(VISIT, state, "agenda_sent", "ja")
-    assert effects == [SaveAnswer("agenda_sent", True, False), CancelNudge(AGENDA)]
+    state, effects = walk(VISIT, [("agenda_sent", "ja")], state)
+    assert effects == [SaveAnswer("agenda_sent", True), CancelNudge(AGENDA)]
+    assert current_step(VISIT, state) == "tour"
 
 
 def test_moving_the_meeting_moves_the_reminders_that_hang_on_its_date() -> None:
-    state, effects = walk(VISIT, [*READY, *ACQUAINTANCE, *PREPARE, *VISIT_DAY[:1]])
+    state, effects = walk(VISIT, [*READY, *ACQUAINTANCE, *FOLLOWED_UP, *PREPARE, *VISIT_DAY[:3], ("visited", "nej")])
     assert scheduled(effects)[VISIT_DEBRIEF_REMINDER].on_date == date(2026, 12, 10)
+    assert scheduled(effects)[VISITED_CHECK_BACK].on_date == date(2026, 12, 10)
 
     state, effects = edit(VISIT, state, "meeting_date", "17.12.2026")
 
     assert effects[0] == SaveAnswer("meeting_date", "2026-12-17", "2026-12-10")
     assert cancelled(effects) == []
     moved = scheduled(effects)
-    assert list(moved) == [AGENDA, VISIT_DEBRIEF_REMINDER]
+    assert list(moved) == [VISIT_DEBRIEF_REMINDER, VISITED_CHECK_BACK]
     assert {nudge.on_date for nudge in moved.values()} == {date(2026, 12, 17)}
 
     _, effects = edit(VISIT, state, "meeting_date", "2026-12-17")
     assert effects == [SaveAnswer("meeting_date", "2026-12-17", "2026-12-17")]
 
 
-def test_the_debrief_thread_opens_after_the_visit_and_closes_if_the_visit_did_not_happen() -> None:
-    state, effects = walk(VISIT, [*READY, *ACQUAINTANCE, *PREPARE, *VISIT_DAY])
+def test_the_debrief_thread_opens_after_the_visit_and_closes_if_the_visit_has_not_happened_after_all() -> None:
+    state, effects = walk(VISIT, [*READY, *ACQUAINTANCE, *FOLLOWED_UP, *PREPARE, *VISIT_DAY])
 
     debrief = effects[-1]
     assert isinstance(debrief, OpenDebrief)
     assert (debrief.key, debrief.step, len(debrief.questions)) == (DEBRIEF_THREAD, "visited", 6)
 
     state, effects = edit(VISIT, state, "visited", "nej")
-    assert effects == [SaveAnswer("visited", False, True), CancelNudge(DEBRIEF_THREAD)]
+    check_back = reminders(VISIT, state)[VISITED_CHECK_BACK]
+    assert effects == [Waiting("visited", TODAY.isoformat(), True), CancelNudge(DEBRIEF_THREAD), check_back]
+    assert current_step(VISIT, state) == "visited"
 
     _, effects = edit(VISIT, state, "visited", "ja")
-    assert effects == [SaveAnswer("visited", True, False), debrief]
+    assert effects == [SaveAnswer("visited", True), CancelNudge(VISITED_CHECK_BACK), debrief]
 
 
 def test_changing_the_relation_after_the_visit_holds_every_later_reminder_until_the_new_way_in_is_done() -> None:
-    state, _ = walk(VISIT, [*READY, *ACQUAINTANCE, *PREPARE, *VISIT_DAY])
-    assert current_step(VISIT, state) == "presented"
+    state, _ = walk(VISIT, [*READY, *ACQUAINTANCE, *FOLLOWED_UP, *PREPARE, *VISIT_DAY])
+    assert current_step(VISIT, state) == "debriefed"
 
     state, effects = edit(VISIT, state, "relation", "close")
     assert effects[0] == SaveAnswer("relation", "close", "acquaintance")
-    assert cancelled(effects) == [FOLLOW_UP, AGENDA, VISIT_DEBRIEF_REMINDER, DEBRIEF_THREAD]
-    assert len(effects) == 5
+    assert cancelled(effects) == [VISIT_DEBRIEF_REMINDER, DEBRIEF_THREAD]
+    assert len(effects) == 3
     assert current_step(VISIT, state) == "call_close"
 
     state, effects = walk(VISIT, [("call_close", "ja")], state)
     assert effects[0] == SaveAnswer("call_close", True)
-    assert list(scheduled(effects)) == [AGENDA, VISIT_DEBRIEF_REMINDER]
-    assert [e.key for e in effects[3:]] == [DEBRIEF_THREAD]
-    assert current_step(VISIT, state) == "presented"
+    assert list(scheduled(effects)) == [VISIT_DEBRIEF_REMINDER]
+    assert [e.key for e in effects[2:]] == [DEBRIEF_THREAD]
+    assert current_step(VISIT, state) == "debriefed"
 
 
 # --- vejviseren, Trin 3: three routes that meet again in Trin 4 -----------------------------
@@ -299,6 +319,7 @@ def test_the_activity_date_sets_communication_two_weeks_before_and_the_day_after
     before, after = scheduled(effects)[BEFORE], scheduled(effects)[AFTER]
     assert (before.on_date, before.offset) == (date(2027, 2, 5), timedelta(days=-14))
     assert (after.on_date, after.offset) == (date(2027, 2, 5), timedelta(days=1))
+    assert before.suggested and after.suggested, "Trin 4 says before and after, not how long: our proposal"
 
 
 def test_a_new_route_holds_the_communication_reminders_until_it_reaches_trin_4() -> None:

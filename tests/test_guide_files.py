@@ -125,6 +125,40 @@ def test_a_loop_back_is_refused() -> None:
     assert any("must not loop back" in p for p in problems(raw))
 
 
+def step_of(raw: dict[str, Any], step_id: str) -> dict[str, Any]:
+    return next(s for section in raw["sections"] for s in section["steps"] if s["id"] == step_id)
+
+
+WAIT = {"message": {"da": "Har I ringet?", "en": "Have you called?"}}
+
+
+def test_only_a_yes_no_question_can_wait() -> None:
+    raw = base_guide()
+    step_of(raw, "target_group")["wait"] = WAIT
+    assert any("step 'target_group'" in p and "only a confirm step can wait" in p for p in problems(raw))
+
+
+def test_a_test_for_no_on_a_waiting_step_is_refused_as_it_can_never_hold() -> None:
+    raw = base_guide()
+    step_of(raw, "target_group_chosen")["wait"] = WAIT
+    assert any("step 'target_group_chosen'" in p and "waits on 'no' instead of storing it" in p for p in problems(raw))
+
+
+def test_a_wait_timed_on_a_step_that_is_not_a_date_is_named() -> None:
+    raw = base_guide()
+    step_of(raw, "call_close")["wait"] = {**WAIT, "at": "relation"}
+    assert any("step 'call_close': wait: step 'relation' is not a date step" in p for p in problems(raw))
+
+
+def test_a_pause_step_leads_nowhere_and_does_not_also_end_the_guide() -> None:
+    raw = base_guide()
+    step_of(raw, "stop_here")["next"] = [{"to": "contact_person"}]
+    assert any("step 'stop_here'" in p and "a pause step has no 'next'" in p for p in problems(raw))
+    raw = base_guide()
+    step_of(raw, "stop_here")["end"] = True
+    assert any("step 'stop_here'" in p and "ends the guide or pauses it, not both" in p for p in problems(raw))
+
+
 def test_the_server_refuses_to_start_on_a_broken_guide(tmp_path: Path) -> None:
     guides = tmp_path / "guides"
     guides.mkdir()

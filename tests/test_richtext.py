@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from bot.channels.terminal.render import COMMAND_PREFIX as TERMINAL_PREFIX
@@ -45,7 +47,9 @@ def test_the_browser_never_tells_anyone_to_type_outreach(lang: str) -> None:
         params = {name: "x" for name in ("project", "old", "guide", "command", "question", "reason", "step")}
         params |= {"number": "1", "limit": 1, "length": 2, "min": 1, "max": 1, "count": 1, "example": "e"}
         params |= {"when": "w", "message": "m", "current": "c", "status": "s", "by": "b", "answer": "a"}
-        params |= {"owner": "o", "started": "s"}
+        params |= {"owner": "o", "started": "s", "line": "l", "about": "a", "task": "t"}
+        params |= {"author": "a", "day": "d", "time": "t", "since": "s", "what": "w"}  # the logbook's words
+        params |= {"date": "d", "on": date(2026, 12, 24), "day": 24, "month": 12, "days": 31, "weekday": 4, "typed": 1}
         text = str(render_web([TextReply(t(key, **params))], {}))
         assert "/outreach" not in text, key
         assert "`" not in text and "*" not in text, f"{key} carries Slack or Markdown marks: {text}"

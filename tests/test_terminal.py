@@ -66,7 +66,7 @@ def test_the_cli_exports_a_logbook_and_names_a_missing_project(tmp_path: Path) -
     markdown = export("1")
     assert markdown.returncode == 0 and "# Logbog: Besøg" in markdown.stdout and "Unge mænd" in markdown.stdout
     csv = export("1", "--format", "csv", "--lang", "en")
-    assert csv.stdout.splitlines()[0] == "Time,Who,Step,Question,Action,Answer,Previous answer"
+    assert csv.stdout.splitlines()[0] == "\ufeffTime;Type;Who;Step;Question;Action;Content;Previous answer;Owner;Due"
     assert any("Ali" in line and "Unge mænd" in line for line in csv.stdout.splitlines())
     missing = export("2")
     assert missing.returncode == 1 and "no project 2 in workspace terminal/local" in missing.stderr

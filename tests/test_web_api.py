@@ -54,7 +54,7 @@ async def test_a_guide_started_and_answered_over_the_api_exports_a_logbook(
     assert "Unge mænd 18-25" in text and "Mette" in text
     async with http.get(f"{web_server}/chat/{export['links']['csv']}") as response:
         lines = (await response.text()).splitlines()
-    assert lines[0].startswith("Tidspunkt,Hvem,Trin") and any("Unge mænd 18-25" in line for line in lines)
+    assert lines[0].startswith("\ufeffTidspunkt;Type;Hvem;Trin") and any("Unge mænd 18-25" in line for line in lines)
 
 
 async def test_unknown_or_foreign_project_ids_get_a_404_with_a_message(

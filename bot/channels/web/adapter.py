@@ -2,24 +2,27 @@
 
 The local web workspace is one workspace (``web``/``local``); the ``conversation`` a page
 sends plays the part of a channel, so several teams can share one server by room name,
-and everyone in a room sees the team's progress (see :mod:`bot.channels.web.hub`).
+and everyone in a room sees the team's progress (see :mod:`bot.channels.web.hub`):
+``api/events`` streams it as it happens, ``api/history`` gives a (re)loaded page what
+came before.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, Self
 
 from aiohttp import web
+from aiohttp_sse import EventSourceResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
-from bot.channels.web.guard import SECURITY_HEADERS, BodyError, read_json
-from bot.channels.web.hub import CLOSED, Hub
+from bot.channels.web.guard import SECURITY_HEADERS, BodyError, cross_site, read_json
+from bot.channels.web.hub import CLOSED, Event, Hub
 from bot.channels.web.render import render
 from bot.coach import Coach, UnknownProject
-from bot.export import logbook_csv, logbook_markdown
+from bot.export import FORMATS
 from bot.i18n import Messages, language
 from bot.replies import Actor, AnswerAction, ExportReply, Turn
 from storage.repository import MAX_ID
@@ -29,12 +32,16 @@ WORKSPACE = "local"
 MAX_BODY = 64 * 1024
 LINK_SECONDS = 10 * 60  # a download link works for ten minutes
 HEARTBEAT_SECONDS = 15.0
+RECONNECT_MS = 2000  # the page waits this long before it opens a dropped stream again
 COACH = web.AppKey("coach", Coach)
 HUB = web.AppKey("hub", Hub)
 LINKS = web.AppKey("links", URLSafeTimedSerializer)
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 ClientId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+# A thread's or a message's id: made by this server (``web-…``) or by the page; it goes
+# into the database and into HTML attributes, so only a safe charset.
+MessageRef = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,100}$")]
 
 
 class AnswerIn(BaseModel):
@@ -45,7 +52,12 @@ class AnswerIn(BaseModel):
 
 
 class TurnIn(BaseModel):
-    """What the page sends: exactly one of command, text or answer."""
+    """What the page sends: exactly one of command, text or answer.
+
+    A reply in a thread (a debrief) is ``text`` with ``thread`` and the page's own
+    ``message_id``; editing it sends the same ``message_id`` with ``change: "edited"`` and
+    the new text, deleting it ``change: "deleted"`` and no text.
+    """
 
     model_config = ConfigDict(extra="forbid")
     conversation: Name = "web"
@@ -57,12 +69,37 @@ class TurnIn(BaseModel):
     text: str | None = Field(default=None, max_length=20000)
     answer: AnswerIn | None = None
     project_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    thread: MessageRef | None = None
+    message_id: MessageRef | None = None
+    change: Literal["new", "edited", "deleted"] = "new"
+
+    @model_validator(mode="after")
+    def _one_thing(self) -> Self:
+        given = [name for name in ("command", "text", "answer") if getattr(self, name) is not None]
+        if self.change != "new" and self.message_id is None:
+            raise ValueError(f"an {self.change} message needs its message_id")
+        if self.change == "deleted":
+            if given:
+                raise ValueError("a deleted message sends no command, text or answer")
+            return self
+        if len(given) != 1:
+            raise ValueError("send exactly one of command, text, answer")
+        if self.change == "edited" and given != ["text"]:
+            raise ValueError("an edited message sends its new text")
+        if self.thread is not None and given != ["text"]:
+            raise ValueError("a reply in a thread is text")
+        return self
 
 
-class ListenerIn(BaseModel):
-    """Who listens to which room's broadcast (``?conversation=...&client=...``)."""
+class RoomIn(BaseModel):
+    """Which room's history to read (``?conversation=...``)."""
 
     conversation: Name
+
+
+class ListenerIn(RoomIn):
+    """Who listens to which room's broadcast (``?conversation=...&client=...``)."""
+
     client: ClientId
 
 
@@ -81,8 +118,6 @@ async def turn(request: web.Request) -> web.Response:
         first = invalid.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         return error(request, 400, "error-bad-request", reason=f"{where}: {first['msg']}" if where else first["msg"])
-    if sum(given is not None for given in (body.command, body.text, body.answer)) != 1:
-        return error(request, 400, "error-bad-request", reason="send exactly one of command, text, answer")
     incoming = Turn(
         platform=PLATFORM,
         workspace=WORKSPACE,
@@ -90,9 +125,12 @@ async def turn(request: web.Request) -> web.Response:
         actor=Actor(f"web:{body.user}", body.user),
         event_id=f"{body.client}:{body.event}" if body.event else None,
         command=body.command,
-        text=body.text,
+        text="" if body.change == "deleted" else body.text,  # a deleted message has no words left
         answer=AnswerAction(body.answer.step, body.answer.value, body.answer.skip) if body.answer else None,
         project_id=body.project_id,
+        thread=body.thread,
+        message_id=body.message_id,
+        change=body.change,
         lang="en" if body.lang == "en" else "da",
     )
     try:
@@ -105,15 +143,27 @@ async def turn(request: web.Request) -> web.Response:
         if isinstance(reply, ExportReply)
     }
     everyone = [reply for reply in outcome.replies if reply.audience == "conversation"]
-    if everyone and not outcome.repeated:
-        event = {"type": "turn", "actor": body.user, "replies": render(everyone, {})}
+    if (everyone or body.thread) and not outcome.repeated:
+        event: dict[str, Any] = {"type": "turn", "actor": body.user, "replies": render(everyone, {})}
+        if body.thread:  # what was written in a thread is part of it, as on any chat platform
+            event["message"] = _thread_message(body)
         request.app[HUB].publish(body.conversation, body.client, event)
     return web.json_response({"replies": render(outcome.replies, links)})
 
 
+def _thread_message(body: TurnIn) -> dict[str, Any]:
+    return {
+        "thread": body.thread,
+        "message_id": body.message_id,
+        "change": body.change,
+        "text": body.text,
+        "by": body.user,
+    }
+
+
 def _export_links(request: web.Request, project_id: int, incoming: Turn) -> dict[str, str]:
     signed = request.app[LINKS].dumps({"p": project_id, "c": incoming.conversation, "l": incoming.lang})
-    return {fmt: f"api/exports/{signed}.{fmt}" for fmt in ("md", "csv")}
+    return {fmt: f"api/exports/{signed}.{fmt}" for fmt in FORMATS}
 
 
 async def download(request: web.Request) -> web.Response:
@@ -128,43 +178,87 @@ async def download(request: web.Request) -> web.Response:
         book = await request.app[COACH].logbook(PLATFORM, WORKSPACE, project_id, lang, conversation=conversation)
     except UnknownProject:
         return error(request, 404, "error-not-found")
-    t = Messages(lang)
     fmt = request.match_info["format"]
-    body = logbook_markdown(book, t) if fmt == "md" else logbook_csv(book, t)
+    export = FORMATS[fmt]
     return web.Response(
-        text=body,
-        content_type="text/markdown" if fmt == "md" else "text/csv",
+        text=export.render(book, Messages(lang)),
+        content_type=export.content_type,
         charset="utf-8",
         headers={"Content-Disposition": f'attachment; filename="logbook-{project_id}.{fmt}"'},
     )
 
 
+def _refuse_cross_site(request: web.Request) -> web.Response | None:
+    """The room's conversation is read only by the page itself: a request another site's
+    page made (which the guard lets through because GET changes nothing) is refused."""
+    if cross_site(request, request.headers.get("Host", "")):
+        return error(request, 403, "error-cross-site")
+    return None
+
+
+def _event_data(event: Event) -> dict[str, Any]:
+    return {"id": event.id, **event.data}
+
+
+async def history(request: web.Request) -> web.Response:
+    """The room's recent events, oldest first, for a page that (re)loads."""
+    refused = _refuse_cross_site(request)
+    if refused:
+        return refused
+    try:
+        room = RoomIn.model_validate(dict(request.query)).conversation
+    except ValidationError:
+        return error(request, 400, "error-bad-request", reason="conversation is required")
+    kept = request.app[HUB].history(room)
+    return web.json_response({"events": [_event_data(event) for event in kept]}, headers={"Cache-Control": "no-store"})
+
+
 async def events(request: web.Request) -> web.StreamResponse:
-    """The room's broadcast: one JSON object per line, a blank line now and then to keep
-    proxies from closing an idle stream."""
+    """The room's broadcast as Server-Sent Events (``event: turn`` or ``delivered``, its
+    ``id``, and the JSON in ``data``), with a ``: ping`` comment every 15 s so proxies keep
+    an idle stream open.
+
+    Server-Sent Events rather than a WebSocket: the stream only ever goes from server to
+    page (the page's own turns are POSTs, with their cross-site guard and resend ids), it
+    is plain HTTP that every proxy passes and the token middleware already checks, and
+    ``Last-Event-ID`` lets a page that lost the stream say what it saw last, so it gets
+    what it missed from the room's history. The page reads it with a streaming ``fetch``
+    because ``EventSource`` cannot send the ``Authorization`` header.
+    """
+    refused = _refuse_cross_site(request)
+    if refused:
+        return refused
     try:
         listener = ListenerIn.model_validate(dict(request.query))
     except ValidationError:
         return error(request, 400, "error-bad-request", reason="conversation and client are required")
     room, client = listener.conversation, listener.client
     hub = request.app[HUB]
+    # Nothing awaits between the two: an event is either missed (in history) or queued, never both.
+    missed = hub.missed(room, client, request.headers.get("Last-Event-ID"))
     queue = hub.subscribe(room, client)
     # A stream sends its headers before the security middleware sees the response.
-    headers = {**SECURITY_HEADERS, "Content-Type": "application/x-ndjson", "Cache-Control": "no-store"}
-    response = web.StreamResponse(headers=headers)
-    await response.prepare(request)
+    stream = EventSourceResponse(headers=SECURITY_HEADERS, sep="\n", ping_interval=HEARTBEAT_SECONDS)
     try:
-        while True:
-            try:
-                event = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
-            except TimeoutError:
-                await response.write(b"\n")
-                continue
-            if event is CLOSED:
-                break
-            await response.write(json.dumps(event, ensure_ascii=False).encode() + b"\n")
-    except ConnectionResetError:  # the page went away
+        await stream.prepare(request)
+        async with stream:
+            await stream.send("{}", event="ready", retry=RECONNECT_MS)
+            for event in missed:
+                await _send(stream, event)
+            while stream.is_connected():
+                try:
+                    event = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
+                except TimeoutError:  # the ping task notices a page that went away
+                    continue
+                if event is CLOSED:
+                    break
+                await _send(stream, event)
+    except (ConnectionResetError, TimeoutError):  # the page went away, or stopped reading
         pass
     finally:
         hub.unsubscribe(room, client, queue)
-    return response
+    return stream
+
+
+async def _send(stream: EventSourceResponse, event: Event) -> None:
+    await stream.send(json.dumps(event.data, ensure_ascii=False), id=event.id, event=str(event.data["type"]))

@@ -15,6 +15,7 @@ from aiohttp import web
 from itsdangerous import URLSafeTimedSerializer
 
 from bot.channels.web import adapter
+from bot.channels.web.channel import WEB_CHANNEL, WebChannel
 from bot.channels.web.guard import HostPolicy, request_guard, security_headers
 from bot.channels.web.hub import Hub
 from bot.coach import Coach
@@ -45,6 +46,8 @@ async def _page(_request: web.Request) -> web.FileResponse:
 
 
 def chat_app(coach: Coach, access_token: str, hosts: HostPolicy) -> web.Application:
+    """The chat sub-app; ``app[WEB_CHANNEL]`` is its :class:`WebChannel`, for the outbox
+    worker to deliver to the same rooms the pages listen to."""
     app = web.Application(
         middlewares=[
             security_headers,
@@ -54,12 +57,14 @@ def chat_app(coach: Coach, access_token: str, hosts: HostPolicy) -> web.Applicat
     )
     app[adapter.COACH] = coach
     app[adapter.HUB] = hub = Hub()
+    app[WEB_CHANNEL] = WebChannel(hub)
     app[adapter.LINKS] = URLSafeTimedSerializer(secrets.token_bytes(32), salt="logbook-download")
     app.router.add_get("/", _page)
     app.router.add_static("/static", STATIC)
     app.router.add_post("/api/turn", adapter.turn)
     app.router.add_get("/api/events", adapter.events)
-    app.router.add_get(r"/api/exports/{signed}.{format:md|csv}", adapter.download)
+    app.router.add_get("/api/history", adapter.history)
+    app.router.add_get(r"/api/exports/{signed}.{format:md|csv|ics}", adapter.download)
 
     async def end_streams(_app: web.Application) -> None:
         hub.close()

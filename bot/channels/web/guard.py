@@ -198,7 +198,7 @@ def request_guard(policy: HostPolicy, reject: Reject) -> Middleware:
         if not policy.allows(host):
             return reject(request, 421, "error-host")
         if request.method not in SAFE_METHODS:
-            if _cross_site(request, host):
+            if cross_site(request, host):
                 return reject(request, 403, "error-cross-site")
             if _content_type(request)[0] != JSON_MEDIA_TYPE:
                 return reject(request, 415, "error-content-type")
@@ -207,7 +207,7 @@ def request_guard(policy: HostPolicy, reject: Reject) -> Middleware:
     return guard
 
 
-def _cross_site(request: web.Request, host: str) -> bool:
+def cross_site(request: web.Request, host: str) -> bool:
     """Whether the browser says the request came from another origin.
 
     ``Sec-Fetch-Site: same-site`` is refused too: another port on localhost is the same site.

@@ -25,9 +25,10 @@ def _commands_as_typed(node: Any) -> Any:
 
 
 def render(replies: list[Reply], export_links: dict[int, dict[str, str]]) -> list[dict[str, Any]]:
-    """``export_links`` maps a project id to its download links by format."""
+    """``export_links`` maps a project id to its download links by format; an export
+    without links (one the coach posted on its own) shows its title alone."""
     rendered = _commands_as_typed(dump_replies(replies))
     for reply, data in zip(replies, rendered, strict=True):
-        if isinstance(reply, ExportReply):
+        if isinstance(reply, ExportReply) and reply.project_id in export_links:
             data["links"] = export_links[reply.project_id]
     return rendered

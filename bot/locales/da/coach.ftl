@@ -71,24 +71,8 @@ rejected-empty = Svaret er tomt. Skriv et svar, eller spring over med { CMD("spr
 rejected-not-text = Svar med tekst.
 rejected-not-yes-no = Svar ja eller nej.
 rejected-unknown-option = Vælg en af mulighederne (1-{ $count }), fx ved at trykke på en knap.
-rejected-bad-date = Den dato kunne jeg ikke læse. Skriv den fx sådan: { $example }
 rejected-too-few-items = Skriv mindst { $min } punkter, ét pr. linje (I har { $count }).
 rejected-too-many-items = Skriv højst { $max } punkter, ét pr. linje (I har { $count }).
-
-logbook-title = Logbog: { $project }
-logbook-meta = Guide: { $guide } · startet af { $owner } { $started } · { $status }
-logbook-history = Historik
-csv-time = Tidspunkt
-csv-author = Hvem
-csv-step = Trin
-csv-question = Spørgsmål
-csv-action = Handling
-csv-value = Svar
-csv-old-value = Tidligere svar
-action-answered = besvaret
-action-edited = rettet
-action-skipped = sprunget over
-action-concurrent = samtidigt svar
 
 error-not-found = Det projekt findes ikke her.
 error-bad-request = Forespørgslen kunne ikke læses: { $reason }

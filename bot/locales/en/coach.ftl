@@ -68,24 +68,8 @@ rejected-empty = The answer is empty. Type an answer, or skip with { CMD("skip")
 rejected-not-text = Please answer with text.
 rejected-not-yes-no = Please answer yes or no.
 rejected-unknown-option = Pick one of the options (1-{ $count }), e.g. by pressing a button.
-rejected-bad-date = I could not read that date. Write it like this, for example: { $example }
 rejected-too-few-items = Write at least { $min } items, one per line (you have { $count }).
 rejected-too-many-items = Write at most { $max } items, one per line (you have { $count }).
-
-logbook-title = Logbook: { $project }
-logbook-meta = Guide: { $guide } · started by { $owner } { $started } · { $status }
-logbook-history = History
-csv-time = Time
-csv-author = Who
-csv-step = Step
-csv-question = Question
-csv-action = Action
-csv-value = Answer
-csv-old-value = Previous answer
-action-answered = answered
-action-edited = changed
-action-skipped = skipped
-action-concurrent = concurrent answer
 
 error-not-found = That project does not exist here.
 error-bad-request = The request could not be read: { $reason }

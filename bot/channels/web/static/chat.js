@@ -7,8 +7,11 @@
  * with textContent, never parsed as markup.
  *
  * Talks to the bot through POST api/turn and renders its replies: text, tip, progress,
- * question, answered, actions and export. GET api/events streams what others in the
- * same room did, so the page follows the team's progress.
+ * question, answered, actions and export. GET api/history gives the room's recent
+ * events when the page (re)loads; GET api/events streams, as Server-Sent Events, what
+ * others in the same room did and what the coach posts on its own (a reminder, a
+ * debrief), so the page follows the team without a reload. Replies placed in a thread
+ * go to a thread panel under the message that opened it, with its own input.
  */
 (function () {
   "use strict";
@@ -31,9 +34,12 @@
   var started = false;
   var clientId = randomId();
   var eventCount = 0;
+  var lastEventId = null;   // the room event seen last: a new stream starts after it
+  var seenEvents = {};      // ids already drawn, so history and stream never draw one twice
+  var retryMs = 2000;       // the stream's own "retry:" replaces this
 
   var $ = function (id) { return document.getElementById(id); };
-  var messages, chat, composer, composerInput, composerSend, langSelect, nameDialog, nameInput, nameButton, typing;
+  var messages, drawInto, chat, composer, composerInput, composerSend, langSelect, nameDialog, nameInput, nameButton, typing;
 
   // --- small helpers ---------------------------------------------------------------
 
@@ -208,7 +214,7 @@
     li.appendChild(sender);
     var bubble = el("div", { "class": "bubble" });
     li.appendChild(bubble);
-    messages.appendChild(li);
+    drawInto.appendChild(li);
     return bubble;
   }
 
@@ -291,11 +297,11 @@
     translate(title, "export_title", { project: reply.project });
     bubble.appendChild(title);
     var links = el("div", { "class": "export-links" });
-    ["md", "csv"].forEach(function (format) {
+    ["md", "csv", "ics"].forEach(function (format) {
       if (!reply.links || !reply.links[format]) { return; }
       // The link is signed and short-lived: it needs no access token, so none is added.
       var link = el("a", { "class": "export-link", "data-format": format, href: reply.links[format], download: true });
-      translate(link, format === "md" ? "export_md" : "export_csv");
+      translate(link, "export_" + format);
       links.appendChild(link);
     });
     bubble.appendChild(links);
@@ -670,60 +676,339 @@
   function renderReplies(replies, actor) {
     var newQuestion = null;
     replies.forEach(function (reply) {
-      switch (reply && reply.type) {
-        case "text": renderText(reply); break;
-        case "tip": renderTip(reply); break;
-        case "progress": renderProgress(reply); break;
-        case "question": newQuestion = renderQuestion(reply); break;
-        case "answered": renderAnswered(reply, actor); break;
-        case "actions": renderActions(reply); break;
-        case "export": renderExport(reply); break;
-        default: break;
+      if (!reply) { return; }
+      // A reply placed in a thread is drawn in that thread's panel.
+      drawInto = reply.thread ? threadPanel(String(reply.thread)).list : messages;
+      try {
+        switch (reply.type) {
+          case "text": renderText(reply); break;
+          case "tip": renderTip(reply); break;
+          case "progress": renderProgress(reply); break;
+          case "question": newQuestion = renderQuestion(reply); break;
+          case "answered": renderAnswered(reply, actor); break;
+          case "actions": renderActions(reply); break;
+          case "export": renderExport(reply); break;
+          default: break;
+        }
+      } finally {
+        drawInto = messages;
       }
     });
     return newQuestion;
   }
 
-  // --- the room: what others in the same conversation did ------------------------------
+  // --- threads: a debrief's replies, in a panel under the message that opened it ------------
 
-  function showRemote(event) {
-    if (!event || event.type !== "turn" || !Array.isArray(event.replies)) { return; }
-    var label = addMessage("bot", "remote", "remote");
-    translate(label, "remote_said", { name: String(event.actor || "") });
-    var asked = renderReplies(event.replies, String(event.actor || ""));
-    if (asked && asked.box) { asked.box.setAttribute("data-remote", "true"); }
+  function findByAttribute(container, selector, name, value) {
+    var found = null;
+    Array.prototype.forEach.call(container.querySelectorAll(selector), function (node) {
+      if (node.getAttribute(name) === value) { found = node; }
+    });
+    return found;
+  }
+
+  /** The panel of thread ``id``, made on first use: after the message that opened it, else at the end. */
+  function threadPanel(id) {
+    var item = findByAttribute(messages, "li.thread", "data-thread", id);
+    if (item) { return item.panel; }
+    item = el("li", { "class": "msg thread", "data-thread": id });
+    var titleId = nextId("thread");
+    var box = el("section", { "class": "thread-panel", "aria-labelledby": titleId });
+    box.appendChild(translate(el("h3", { "class": "thread-title", id: titleId }), "thread_title"));
+    var list = el("ol", { "class": "thread-messages", role: "log", "aria-live": "polite" });
+    box.appendChild(list);
+    var form = el("form", { "class": "thread-composer", autocomplete: "off" });
+    var inputId = nextId("ti");
+    form.appendChild(translate(el("label", { "for": inputId, "class": "visually-hidden" }), "thread_input_label"));
+    var editing = el("p", { "class": "thread-editing", hidden: true });
+    editing.appendChild(translate(el("span"), "thread_editing"));
+    var cancel = translate(el("button", { type: "button", "class": "link-like thread-cancel" }), "thread_cancel");
+    editing.appendChild(cancel);
+    form.appendChild(editing);
+    var input = el("textarea", { id: inputId, "class": "thread-input", rows: 2, maxlength: MAX_TEXT });
+    translate(input, "thread_placeholder", null, "placeholder");
+    form.appendChild(input);
+    var send = translate(el("button", { type: "submit", "class": "primary thread-send" }), "thread_send");
+    form.appendChild(send);
+    box.appendChild(form);
+    item.appendChild(box);
+
+    var panel = { id: id, item: item, list: list, form: form, input: input, send: send, editing: editing, editId: null };
+    item.panel = panel;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      sendInThread(panel);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        sendInThread(panel);
+      } else if (event.key === "Escape" && panel.editId) {
+        stopEditing(panel);
+      }
+    });
+    cancel.addEventListener("click", function () { stopEditing(panel); });
+
+    var opener = findByAttribute(messages, "li[data-message-id]", "data-message-id", id);
+    if (opener && opener.parentNode === messages) {
+      messages.insertBefore(item, opener.nextSibling);
+    } else {
+      messages.appendChild(item);
+    }
+    return panel;
+  }
+
+  function ownName() {
+    return userName || t("name_default");
+  }
+
+  /** A person's message in a thread; one's own can be edited and deleted. */
+  function addThreadMessage(panel, message) {
+    var own = message.by === ownName();
+    var li = el("li", { "class": "msg " + (own ? "user" : "peer") + " thread-message", "data-message-id": message.message_id });
+    var bubble = el("div", { "class": "bubble" });
+    if (!own) { bubble.appendChild(translate(el("span", { "class": "thread-by" }), "thread_by", { name: message.by })); }
+    bubble.appendChild(renderPlain(el("p", { "class": "msg-text thread-text" }), message.text));
+    li.appendChild(bubble);
+    if (own && message.message_id) {
+      var tools = el("div", { "class": "thread-tools" });
+      var edit = translate(el("button", { type: "button", "class": "link-like thread-edit" }), "thread_edit");
+      var remove = translate(el("button", { type: "button", "class": "link-like thread-delete" }), "thread_delete");
+      edit.addEventListener("click", function () { startEditing(panel, li); });
+      remove.addEventListener("click", function () { deleteInThread(panel, li); });
+      tools.appendChild(edit);
+      tools.appendChild(remove);
+      li.appendChild(tools);
+    }
+    panel.list.appendChild(li);
+    scrollToEnd();
+    return li;
+  }
+
+  function threadMessage(panel, messageId) {
+    return findByAttribute(panel.list, "li.thread-message", "data-message-id", messageId);
+  }
+
+  function showEdited(li, text) {
+    var body = li.querySelector(".thread-text");
+    body.textContent = "";
+    renderPlain(body, text);
+    if (!li.querySelector(".thread-edited")) {
+      li.querySelector(".bubble").appendChild(translate(el("span", { "class": "thread-edited" }), "thread_edited"));
+    }
+  }
+
+  /** What someone wrote in a thread (from the room or the history): new, edited or deleted. */
+  function applyThreadMessage(message) {
+    if (!message || !message.thread || !message.message_id) { return; }
+    var panel = threadPanel(String(message.thread));
+    var known = threadMessage(panel, String(message.message_id));
+    if (message.change === "deleted") {
+      if (known) { known.parentNode.removeChild(known); }
+    } else if (message.change === "edited" && known) {
+      showEdited(known, String(message.text || ""));
+    } else if (!known) {
+      addThreadMessage(panel, {
+        message_id: String(message.message_id), text: String(message.text || ""), by: String(message.by || "")
+      });
+    }
+  }
+
+  function startEditing(panel, li) {
+    panel.editId = li.getAttribute("data-message-id");
+    panel.input.value = li.querySelector(".thread-text").innerText;
+    panel.editing.hidden = false;
+    translate(panel.send, "thread_save");
+    panel.input.focus();
+  }
+
+  function stopEditing(panel) {
+    panel.editId = null;
+    panel.editing.hidden = true;
+    panel.input.value = "";
+    translate(panel.send, "thread_send");
+  }
+
+  /** Send what was typed in a thread panel: a new reply, or the new text of one's own reply. */
+  function sendInThread(panel) {
+    var typed = panel.input.value.trim();
+    if (!typed || busy) { return; }
+    var editId = panel.editId;
+    var messageId = editId || "m" + randomId();
+    var payload = { text: typed, thread: panel.id, message_id: messageId };
+    var echo = null;
+    if (editId) {
+      payload.change = "edited";
+    } else {
+      echo = addThreadMessage(panel, { message_id: messageId, text: typed, by: ownName() });
+    }
+    sendTurn(payload, {}).then(function (status) {
+      if (status === "failed") {
+        if (echo) { echo.parentNode.removeChild(echo); }  // the text stays in the input to send again
+        return;
+      }
+      var known = threadMessage(panel, messageId);
+      if (editId && known) { showEdited(known, typed); }
+      if (editId) { stopEditing(panel); } else { panel.input.value = ""; }
+    });
+  }
+
+  function deleteInThread(panel, li) {
+    if (busy) { return; }
+    var messageId = li.getAttribute("data-message-id");
+    sendTurn({ thread: panel.id, message_id: messageId, change: "deleted" }, {}).then(function (status) {
+      if (status !== "failed" && li.parentNode) { li.parentNode.removeChild(li); }
+      if (panel.editId === messageId) { stopEditing(panel); }
+    });
+  }
+
+  // --- the room: what others in the same conversation did, and what the coach posts --------
+
+  function countRemote() {
     messages.setAttribute("data-remote-events", String(Number(messages.getAttribute("data-remote-events") || 0) + 1));
+  }
+
+  /** Someone else's turn: a label, then what the coach answered for the whole room. */
+  function showTurn(event, earlier) {
+    if (!Array.isArray(event.replies)) { return; }
+    var actor = String(event.actor || "");
+    if (event.replies.some(function (reply) { return reply && !reply.thread; })) {
+      var label = addMessage("bot", "remote", "remote");
+      translate(label, earlier ? "history_said" : "remote_said", { name: actor });
+    }
+    applyThreadMessage(event.message);
+    var asked = renderReplies(event.replies, actor);
+    if (asked && asked.box) { asked.box.setAttribute("data-remote", "true"); }
+  }
+
+  /** A message the coach posted on its own; its id is the thread its replies will carry. */
+  function showDelivered(event) {
+    if (!Array.isArray(event.replies)) { return; }
+    if (!event.replies.some(function (reply) { return reply && !reply.thread; })) {
+      renderReplies(event.replies, "");  // all of it goes into a thread that is already there
+      return;
+    }
+    var label = addMessage("bot", "remote", "remote delivered-label");
+    if (event.recipient) {
+      translate(label, "coach_wrote_to", { name: String(event.recipient) });
+    } else {
+      translate(label, "coach_wrote");
+    }
+    var before = messages.children.length;
+    renderReplies(event.replies, "");
+    var drawn = Array.prototype.slice.call(messages.children, before).filter(function (li) {
+      return !li.classList.contains("thread");
+    });
+    var last = drawn[drawn.length - 1];
+    if (!last || !event.message_id) { return; }
+    var messageId = String(event.message_id);
+    last.setAttribute("data-message-id", messageId);
+    var open = translate(el("button", { type: "button", "class": "link-like thread-open" }), "thread_open");
+    open.addEventListener("click", function () { threadPanel(messageId).input.focus(); });
+    last.querySelector(".bubble").appendChild(open);
+  }
+
+  /** Draw one room event once; ``earlier`` when it comes from the history of a (re)loaded page. */
+  function showEvent(event, earlier) {
+    if (!event || typeof event !== "object") { return; }
+    if (event.id) {
+      if (seenEvents[event.id]) { return; }
+      seenEvents[event.id] = true;
+      lastEventId = String(event.id);
+    }
+    if (event.type === "turn") {
+      showTurn(event, earlier);
+    } else if (event.type === "delivered") {
+      showDelivered(event);
+    } else {
+      return;
+    }
+    if (!earlier) { countRemote(); }
     scrollToEnd();
   }
 
-  /** Follow the room's stream of events; reconnect with a growing pause when it drops. */
+  /** The room's recent events, drawn as they happened; resolves to how many there were. */
+  function loadHistory() {
+    var url = "api/history?conversation=" + encodeURIComponent(channel);
+    var headers = token ? { Authorization: "Bearer " + token } : {};
+    return fetch(url, { headers: headers, credentials: "same-origin", cache: "no-store" }).then(function (response) {
+      if (!response.ok) { return 0; }
+      return response.json().then(function (data) {
+        var events = Array.isArray(data && data.events) ? data.events : [];
+        events.forEach(function (event) { showEvent(event, true); });
+        deactivateAllQuestions(null);  // "status" asks the current question again, below
+        messages.setAttribute("data-history", String(events.length));
+        return events.length;
+      });
+    }).catch(function () { return 0; });
+  }
+
+  /** Server-Sent Events from a streamed body: frames end at a blank line; ": ping" is a comment. */
+  function readFrames(text, onFrame) {
+    var blocks = text.split("\n\n");
+    var rest = blocks.pop();
+    blocks.forEach(function (block) {
+      var frame = { event: "message", id: null, data: [] };
+      block.split("\n").forEach(function (line) {
+        if (!line || line.charAt(0) === ":") { return; }
+        var colon = line.indexOf(":");
+        var name = colon < 0 ? line : line.slice(0, colon);
+        var value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+        if (name === "data") {
+          frame.data.push(value);
+        } else if (name === "event") {
+          frame.event = value;
+        } else if (name === "id") {
+          frame.id = value;
+        } else if (name === "retry" && /^\d+$/.test(value)) {
+          retryMs = Number(value);
+        }
+      });
+      onFrame(frame);
+    });
+    return rest;
+  }
+
+  function onFrame(frame) {
+    if (frame.event === "ready") {
+      messages.setAttribute("data-listening", "true");
+      return;
+    }
+    var event;
+    try { event = JSON.parse(frame.data.join("\n")); } catch (e) { return; }  // a broken frame is skipped
+    if (frame.id) { event.id = frame.id; }
+    showEvent(event, false);
+  }
+
+  /**
+   * Follow the room's stream. EventSource cannot send the Authorization header, so the
+   * stream is read with fetch; after a drop the page reconnects (after the server's
+   * "retry:", growing while the server stays away) and says which event it saw last,
+   * so it gets what it missed.
+   */
   function listen(delay) {
     var url = "api/events?conversation=" + encodeURIComponent(channel) + "&client=" + encodeURIComponent(clientId);
-    var headers = token ? { Authorization: "Bearer " + token } : {};
+    var headers = { Accept: "text/event-stream" };
+    if (token) { headers.Authorization = "Bearer " + token; }
+    if (lastEventId) { headers["Last-Event-ID"] = lastEventId; }
     fetch(url, { headers: headers, credentials: "same-origin", cache: "no-store" }).then(function (response) {
       if (!response.ok || !response.body) { throw new Error("events " + response.status); }
-      messages.setAttribute("data-listening", "true");
+      delay = 0;
       var reader = response.body.getReader();
       var decoder = new TextDecoder();
       var buffer = "";
       var pump = function () {
         return reader.read().then(function (chunk) {
           if (chunk.done) { throw new Error("events ended"); }
-          buffer += decoder.decode(chunk.value, { stream: true });
-          var lines = buffer.split("\n");
-          buffer = lines.pop();
-          lines.forEach(function (line) {
-            if (!line.trim()) { return; }
-            try { showRemote(JSON.parse(line)); } catch (e) { /* a broken line is skipped */ }
-          });
+          buffer = readFrames((buffer + decoder.decode(chunk.value, { stream: true })).replace(/\r\n?/g, "\n"), onFrame);
           return pump();
         });
       };
       return pump();
     }).catch(function () {
       messages.setAttribute("data-listening", "false");
-      var next = Math.min((delay || 500) * 2, 30000);
-      window.setTimeout(function () { listen(next); }, delay || 500);
+      var wait = Math.max(retryMs, delay || 0);
+      window.setTimeout(function () { listen(Math.min(wait * 2, 30000)); }, wait);
     });
   }
 
@@ -816,7 +1101,7 @@
         }
         if (!asked && (payload.answer || payload.text !== undefined) && question) {
           deactivate(question);
-        } else if (!asked && payload.text !== undefined) {
+        } else if (!asked && payload.text !== undefined && !payload.thread) {
           // A typed answer that led nowhere new (e.g. the guide finished): the open question is done.
           deactivateAllQuestions(null);
         }
@@ -914,13 +1199,23 @@
     composerInput.focus();
     // Show where this conversation stands: its projects (or the guides, when there are
     // none), then the open question of the current project so the team can carry on.
-    listen(500);
-    sendTurn({ command: "projects" }, { silent: true }).then(function (status) {
-      var hasProjects = status === "ok" && !messages.querySelector(".msg.bot[data-type='actions']");
-      if (hasProjects) {
-        sendTurn({ command: "status" }, { silent: true });
+    // A room with history shows it, then welcomes back with the current question.
+    loadHistory().then(function (shown) {
+      listen(0);
+      if (shown) {
+        welcomeBack();
+        return;
       }
+      sendTurn({ command: "projects" }, { silent: true }).then(function (status) {
+        var hasProjects = status === "ok" && !messages.querySelector(".msg.bot[data-type='actions']");
+        if (hasProjects) { welcomeBack(); }
+      });
     });
+  }
+
+  function welcomeBack() {
+    translate(addMessage("bot", "welcome", "welcome"), "welcome_back");
+    sendTurn({ command: "status" }, { silent: true });
   }
 
   function readLocation() {
@@ -944,6 +1239,7 @@
 
   function init() {
     messages = $("messages");
+    drawInto = messages;
     chat = $("chat");
     composer = $("composer");
     composerInput = $("composer-input");

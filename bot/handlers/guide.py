@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.commands import command, command_shaped, parse_command, parse_number
 from bot.context import NoProject, TurnContext
+from bot.handlers import journal
 from bot.replies import Action, ActionsReply, AnswerAction, ExportReply, Reply, TextReply, for_asker
 from bot.richtext import Mention
 from bot.steps import run_event
@@ -140,9 +141,25 @@ async def skip(ctx: TurnContext, _args: str) -> list[Reply]:
     return await run_event(ctx, await ctx.project(), engine.Skip())
 
 
+@command("resume", "genoptag", "fortsæt", "fortsaet", shape="alone")
+async def resume(ctx: TurnContext, _args: str) -> list[Reply]:
+    """Take up a paused project: the coach asks the question that led to the pause again."""
+    return await run_event(ctx, await ctx.project(), engine.Resume())
+
+
+# Follow-up tasks belong to people, not to the guide: they outlive the project's end.
+KEPT_AFTER_FINISH = ("task",)
+
+
 @command("finish", "afslut", shape="alone")
 async def finish(ctx: TurnContext, _args: str) -> list[Reply]:
-    return await run_event(ctx, await ctx.project(), engine.Finish())
+    """The team ends the project: its guide reminders go with it (a guide that simply
+    reaches its last question keeps them: the follow-up date still lies ahead)."""
+    project = await ctx.project()
+    replies = await run_event(ctx, project, engine.Finish())
+    if project.finished:
+        await ctx.repo.cancel_pending(project, keep_kinds=KEPT_AFTER_FINISH)
+    return replies
 
 
 @command("edit", "ret", shape="number")
@@ -170,7 +187,15 @@ async def click(ctx: TurnContext, answer: AnswerAction) -> list[Reply]:
 
 
 async def say(ctx: TurnContext, text: str) -> list[Reply]:
-    """A plain message answers the question that is open, unless it reads as a command."""
+    """A plain message answers the question that is open, unless it reads as a command.
+
+    A message in a thread belongs to that thread (a debrief's notes); an edit or deletion
+    of an ordinary message changes nothing, as its answer was taken when it was sent.
+    """
+    if ctx.turn.thread is not None:
+        return await journal.thread_reply(ctx, text)
+    if ctx.turn.change != "new":
+        return []
     shaped = command_shaped(text, set(ctx.guides))
     try:
         project = await ctx.project()

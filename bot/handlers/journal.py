@@ -1,0 +1,130 @@
+"""The logbook: free entries, debrief threads and the follow-up tasks agreed in them.
+
+``log <text>`` adds an entry at any moment. A debrief is posted as a thread by the outbox
+(see :mod:`bot.reminder_messages`); every reply in that thread is saved with its author
+and time, an edited reply updates its entry and a deleted one removes it. ``debrief
+done`` posts a summary and asks for the follow-up agreement, which the team writes as
+tasks (``task Send thanks – Mette – Friday``), each a reminder to its owner on its date.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+
+from bot.commands import command
+from bot.context import TurnContext
+from bot.replies import Reply, TextReply
+from flows.answers import Invalid
+from flows.dates import read_date
+from storage.models import Debrief, JournalEntry, Project
+
+MAX_ENTRY = 4000
+FINISH_WORDS = ("done", "finish", "færdig", "faerdig", "afslut", "slut")
+# "Send thanks – Mette – Friday": the parts of a task, split on a dash with spaces, or ";".
+_TASK_PARTS = re.compile(r"\s+[–—-]\s+|\s*;\s*")
+
+
+@command("log", "logbog")
+async def log(ctx: TurnContext, args: str) -> list[Reply]:
+    project = await ctx.project()
+    text = args.strip()
+    if not text:
+        entries = await ctx.repo.journal(project.id)
+        return [ctx.present.journal(project, entries, ctx.tz)]
+    if len(text) > MAX_ENTRY:
+        return [TextReply(ctx.t("rejected-too-long", limit=MAX_ENTRY, length=len(text)), audience="asker")]
+    await ctx.repo.add_journal(project.id, "log", ctx.author, text, ctx.now())
+    return [TextReply(ctx.t("journal-logged", project=project.name, by=ctx.author))]
+
+
+@command("task", "opgave", "opgaver")
+async def task(ctx: TurnContext, args: str) -> list[Reply]:
+    """One task per line; all of them are saved, or none and the line at fault is named."""
+    project = await ctx.project()
+    lines = [line.strip() for line in args.splitlines() if line.strip()]
+    if not lines:
+        return [TextReply(ctx.t("journal-task-usage"), audience="asker")]
+    tasks = []
+    for line in lines:
+        parts = [part.strip() for part in _TASK_PARTS.split(line)]
+        if len(parts) != 3 or not all(parts):
+            return [TextReply(ctx.t("journal-task-bad", line=line), audience="asker")]
+        what, owner, when = parts
+        reading = read_date(when, ctx.today())
+        if isinstance(reading, Invalid):
+            return [TextReply(ctx.t("journal-task-bad-date", line=line, date=when), audience="asker")]
+        if reading.day < ctx.today():
+            return [TextReply(ctx.t("journal-task-past", line=line), audience="asker")]
+        tasks.append((what[:MAX_ENTRY], owner[:200], reading.day))
+    words = []
+    for what, owner, day in tasks:
+        data = {"owner": owner, "due": day.isoformat(), "done": False}
+        entry = await ctx.repo.add_journal(project.id, "task", ctx.author, what, ctx.now(), data=data)
+        local = datetime.combine(day, time(9, 0), tzinfo=ctx.tz)
+        due = ctx.working_time.next_moment(local, not_before=ctx.now())
+        await ctx.repo.schedule_nudge(
+            project,
+            f"task:{entry.id}",
+            kind="task",
+            platform=ctx.turn.platform,
+            conversation=ctx.turn.conversation,
+            due_at=due,
+            payload={"task": what, "owner": owner, "due": day.isoformat(), "entry": entry.id},
+            recipient=owner,
+        )
+        words.append(ctx.t.text("journal-task-line", task=what, owner=owner, date=ctx.present.day(day)))
+    return [ctx.present.tasks_saved(words)]
+
+
+@command("debrief", "debriefing")
+async def debrief(ctx: TurnContext, args: str) -> list[Reply]:
+    project, found = await _debrief_here(ctx)
+    if found is None:
+        return [TextReply(ctx.t("debrief-none", project=project.name), audience="asker")]
+    notes = [e for e in await ctx.repo.journal(project.id, kind="debrief") if e.step == found.step]
+    if args.strip().lower() not in FINISH_WORDS:
+        return [ctx.present.debrief_notes(project, notes, ctx.tz, audience="asker")]
+    if found.closed_at is None:
+        found.closed_at = ctx.now()
+        ctx.repo.audit(project.id, ctx.author, "debrief-done", ctx.now(), step=found.step, notes=len(notes))
+    return [ctx.present.debrief_notes(project, notes, ctx.tz), TextReply(ctx.t("debrief-agree-tasks"))]
+
+
+async def _debrief_here(ctx: TurnContext) -> tuple[Project, Debrief | None]:
+    """The debrief of the thread the command came from, else the project's latest one."""
+    if ctx.turn.thread is not None:
+        anchor = await ctx.repo.nudge_for_message(ctx.turn.conversation, ctx.turn.thread)
+        if anchor is not None and anchor.kind == "debrief-thread":
+            project = await ctx.repo.project(anchor.project_id)
+            return project, await ctx.repo.debrief(project.id, str(anchor.payload.get("step")))
+    project = await ctx.project()
+    opened = await ctx.repo.debriefs(project.id)
+    still_open = [d for d in opened if d.closed_at is None]
+    return project, (still_open or list(opened) or [None])[-1]
+
+
+async def thread_reply(ctx: TurnContext, text: str) -> list[Reply]:
+    """A message in a thread: saved to its debrief, or, if the thread is no debrief of a
+    project (any longer), the sender is told so politely and nothing is saved."""
+    thread = ctx.turn.thread or ""
+    anchor = await ctx.repo.nudge_for_message(ctx.turn.conversation, thread)
+    if anchor is None or anchor.kind != "debrief-thread":
+        return [TextReply(ctx.t("debrief-thread-unknown"), audience="asker", thread=thread)]
+    message_id = ctx.turn.message_id
+    entry: JournalEntry | None = await ctx.repo.journal_entry(message_id) if message_id else None
+    if ctx.turn.change == "deleted":
+        if entry is not None:
+            await ctx.repo.remove_journal(entry)
+        return [TextReply(ctx.t("debrief-note-removed"), audience="asker", thread=thread)]
+    text = text.strip()[:MAX_ENTRY]
+    if not text:
+        return []
+    if entry is not None:
+        entry.text, entry.edited_at = text, ctx.now()
+        return [TextReply(ctx.t("debrief-note-updated"), audience="asker", thread=thread)]
+    step = str(anchor.payload.get("step") or "")
+    await ctx.repo.add_journal(
+        anchor.project_id, "debrief", ctx.author, text, ctx.now(), step=step, message_id=message_id
+    )
+    return [TextReply(ctx.t("debrief-note-saved"), audience="asker", thread=thread)]

@@ -1,0 +1,46 @@
+"""Walks a team takes through kommer-forbi, shared by the tests of what comes after them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.replies import Reply
+from storage.models import NudgeRow
+from tests.conftest import Team
+
+VISIT = [
+    "ja",  # we know the target group
+    "Unge mænd, der træner",
+    "ja",  # we know whom to visit
+    "Fitnesscenter Nord",
+    "Centerleder Jens",
+    "1",  # a close relation: call
+    "ja",  # called
+    "15.12",  # the meeting
+    "Lære de unge at kende",
+    "ja",  # the right participants
+    "Hvem er de?\nHvad læser de?\nHvor mødes de?",
+    "ja",  # agenda sent
+    "ja",  # a tour
+    "Lektiecafé og e-bøger",
+    "Mette\nAli",
+    "alle",
+    "alle",
+]
+
+
+async def reach_the_visit(team: Team) -> list[Reply]:
+    """Start kommer-forbi and answer everything up to "have you been on the visit?"."""
+    await team.command("start kommer-forbi Fitness Nord")
+    replies: list[Reply] = []
+    for answer in VISIT:
+        replies = await team.say(answer)
+    return replies
+
+
+async def outbox(team: Team, kind: str | None = None) -> list[NudgeRow]:
+    async with team.coach.db.session() as session:
+        query = select(NudgeRow).order_by(NudgeRow.id)
+        if kind is not None:
+            query = query.where(NudgeRow.kind == kind)
+        return list((await session.execute(query)).scalars())
