@@ -12,6 +12,7 @@ from datetime import timedelta
 from aiohttp import web
 
 from bot.channels.web.app import PREFIX, chat_app
+from bot.channels.web.channel import WEB_CHANNEL
 from bot.channels.web.guard import HostPolicy
 from bot.coach import Coach
 from bot.config import Config
@@ -35,8 +36,9 @@ async def _to_chat(request: web.Request) -> web.StreamResponse:
 
 async def make_app(config: Config, delivery: Mapping[str, Channel] | None = None) -> web.Application:
     """Load and check the guides, migrate the database, mount the channels, and run the
-    reminder outbox for the platforms in ``delivery`` (with none for a platform, its
-    reminders stay pending for a process that has one).
+    reminder outbox: for the browser chat, whose rooms only this process can reach, and
+    for the platforms in ``delivery`` (with none for a platform, its reminders stay
+    pending for a process that has one).
 
     A broken guide file raises :class:`flows.loader.GuideError` here, and a guide that
     projects still use but whose file is gone raises :class:`bot.startup.StartupError`,
@@ -56,11 +58,12 @@ async def make_app(config: Config, delivery: Mapping[str, Channel] | None = None
     app.router.add_get("/", _to_chat)
     coach = Coach(db, guides, timezone=config.timezone)
     hosts = HostPolicy(config.server.host, config.server.port, config.server.allowed_hosts)
-    app.add_subapp(PREFIX, chat_app(coach, config.server.access_token, hosts))
+    chat = chat_app(coach, config.server.access_token, hosts)
+    app.add_subapp(PREFIX, chat)
 
     reminders = config.reminders
     lease = timedelta(seconds=reminders.lease_seconds)
-    channels = delivery or {}
+    channels = {chat[WEB_CHANNEL].platform: chat[WEB_CHANNEL], **(delivery or {})}
     deliverer = Deliverer(
         db, channels, compose, lease=lease, batch=reminders.batch, poll_seconds=reminders.poll_seconds
     )

@@ -171,16 +171,18 @@ async def seed_reminders(
     payload: dict[str, Any] | None = None,
     lang: str = "da",
     spacing: timedelta = timedelta(seconds=1),
+    platform: str = PLATFORM,
 ) -> list[int]:
-    """One workspace of the fake platform with ``conversations`` conversations, a project in
-    each, and ``per_conversation`` reminders for each project, ``spacing`` apart from
-    ``due_at``. Reminder ``i`` (counting from 0 in id order) says ``[n<i>]``. Returns the
-    reminders' ids, in that order. Bulk inserts, so the benchmark's 10,000 take a moment."""
+    """One workspace of ``platform`` (the fake one unless said) with ``conversations``
+    conversations, a project in each, and ``per_conversation`` reminders for each project,
+    ``spacing`` apart from ``due_at``. Reminder ``i`` (counting from 0 in id order) says
+    ``[n<i>]``. Returns the reminders' ids, in that order. Bulk inserts, so the benchmark's
+    10,000 take a moment."""
     async with db.transaction() as session:
         workspace = (
             await session.execute(
                 insert(Workspace).returning(Workspace.id),
-                [{"platform": PLATFORM, "external_id": "team", "name": "Fake team"}],
+                [{"platform": platform, "external_id": "team", "name": "Fake team"}],
             )
         ).scalar_one()
         names = [f"c{number}" for number in range(conversations)]
@@ -220,7 +222,7 @@ async def seed_reminders(
                         "project_id": project,
                         "dedupe_key": f"{project}:seed-{step}",
                         "kind": "reminder",
-                        "platform": PLATFORM,
+                        "platform": platform,
                         "conversation": name,
                         "due_at": due_at + step * spacing,
                         "payload": payload or {"message": words},

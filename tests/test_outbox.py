@@ -29,6 +29,7 @@ from bot.worker import BACKOFF, Deliverer, backoff
 from storage import outbox
 from storage.db import Database
 from storage.models import NudgeRow
+from tests.conftest import free_port
 from tests.fake_chat import PLATFORM, FakeChat, FakeChatChannel, seed_reminders
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -436,9 +437,10 @@ def test_reminders_list_and_run_due_on_the_command_line(tmp_path: Path) -> None:
 
 @asynccontextmanager
 async def served(data: Path, channel: ScriptedChannel, token: str = "") -> AsyncIterator[TestClient]:
-    config = Config.model_validate({"data_dir": str(data), "server": {"access_token": token}})
+    port = free_port()  # the chat answers only to the host and port it was told it serves on
+    config = Config.model_validate({"data_dir": str(data), "server": {"access_token": token, "port": port}})
     app = await make_app(config, {PLATFORM: channel})
-    async with TestClient(TestServer(app)) as client:
+    async with TestClient(TestServer(app, port=port)) as client:
         yield client
 
 
@@ -454,6 +456,16 @@ async def test_serve_delivers_what_is_due_at_the_time_a_demo_asks_for(tmp_path: 
         (row,) = await rows(db)
     assert channel.posted == ["⏰ Påmindelse: Projekt c0\nHusk det [n0]"]
     assert (row.status, row.sent_at) == ("sent", datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+
+
+async def test_serve_delivers_the_browser_chats_reminders_to_the_room(tmp_path: Path) -> None:
+    async with served(tmp_path, ScriptedChannel()) as client:
+        await seed_reminders(client.app[DB_KEY], 1, 1, datetime(2026, 12, 1, 9, 0, tzinfo=UTC), platform="web")
+        due = await client.post("/admin/reminders/run-due", params={"now": "2026-12-01T10:00"})
+        assert (await due.json())["sent"] == 1
+        room = await (await client.get("/chat/api/history", params={"conversation": "c0"})).json()
+    (delivered,) = [event for event in room["events"] if event["type"] == "delivered"]
+    assert "Husk det [n0]" in str(delivered["replies"])
 
 
 async def test_the_demo_clock_needs_the_token_a_command_not_a_page_and_a_readable_time(tmp_path: Path) -> None:
