@@ -1,4 +1,4 @@
-"""``outreach-coach``: serve, chat, guides, db and export.
+"""``outreach-coach``: serve, chat, worker, reminders, guides, db and export.
 
 Expected problems (a bad config key, a broken guide file, an unknown project) end with a
 clear message and exit code 2, never a traceback.
@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
+import aiohttp
 import click
 from aiohttp import web
 
@@ -19,10 +22,14 @@ from bot.coach import Coach, UnknownProject
 from bot.config import Config, ConfigError, load_config
 from bot.export import FORMATS
 from bot.i18n import Messages
+from bot.reminder_messages import compose
 from bot.startup import StartupError, bind, check_guides_in_use, open_database
+from bot.worker import Deliverer, DeliveryReport, demo_time, run_until_stopped
 from flows.diagram import mermaid
 from flows.loader import GuideError, load_guides
 from flows.model import Guide
+from storage import outbox
+from storage.db import Database
 
 T = TypeVar("T")
 
@@ -194,6 +201,120 @@ def db_upgrade(ctx: click.Context) -> None:
     """Apply all migrations (also done at every start)."""
     _run(_migrate(_config(ctx.find_root())))
     click.echo("database is at the newest schema")
+
+
+def _deliverer(config: Config, database: Database) -> Deliverer:
+    """The outbox worker of this process, for the platforms it has channels for.
+
+    None yet: Slack and Teams channels come in later issues. The browser chat's reminders
+    are delivered by ``serve`` itself, the one process that holds the open pages.
+    """
+    reminders = config.reminders
+    lease = timedelta(seconds=reminders.lease_seconds)
+    return Deliverer(database, {}, compose, lease=lease, batch=reminders.batch, poll_seconds=reminders.poll_seconds)
+
+
+@main.command()
+@click.pass_context
+def worker(ctx: click.Context) -> None:
+    """Deliver due reminders until stopped (SIGINT or SIGTERM); several may share PostgreSQL."""
+    config = _config(ctx)
+
+    async def go() -> None:
+        database = await open_database(config)
+        try:
+            deliverer = _deliverer(config, database)
+            platforms = ", ".join(deliverer.channels) or "no platform yet (serve delivers the browser chat's)"
+            poll = config.reminders.poll_seconds
+
+            def started() -> None:
+                click.echo(f"Outreach Coach worker: delivering reminders for {platforms}, every {poll:g} s")
+
+            await run_until_stopped(deliverer, poll, started)
+        finally:
+            await database.dispose()
+
+    _run(go())
+
+
+@main.group()
+def reminders() -> None:
+    """See the reminder outbox, and deliver what is due at a given time (for demos)."""
+
+
+@reminders.command("list")
+@click.option("--all", "include_all", is_flag=True, help="Also sent, done and cancelled reminders.")
+@click.pass_context
+def reminders_list(ctx: click.Context, include_all: bool) -> None:
+    """Reminders in due order, in each team's time zone: pending and failed ones, or all."""
+    config = _config(ctx.find_root())
+
+    async def go() -> tuple[outbox.OutboxSummary, Sequence[outbox.OutboxEntry]]:
+        database = await open_database(config)
+        try:
+            async with database.session() as session:
+                now = datetime.now(UTC)
+                return await outbox.summary(session, now), await outbox.entries(session, now, include_all)
+        finally:
+            await database.dispose()
+
+    counts, found = _run(go())
+    click.echo(
+        f"due {counts.due}, in flight {counts.in_flight}, upcoming {counts.upcoming}, "
+        f"sent {counts.sent}, failed {counts.failed}"
+    )
+    for entry in found:
+        due = entry.due_at.astimezone(ZoneInfo(entry.timezone)).strftime("%Y-%m-%d %H:%M %Z")
+        status = "in flight" if entry.in_flight else entry.status
+        error = f"  ({entry.last_error})" if entry.last_error else ""
+        click.echo(
+            f"#{entry.id:<5} {due:22} {entry.kind:16} {entry.project} · {entry.workspace} {entry.conversation}"
+            f"  {status}{error}"
+        )
+
+
+@reminders.command("run-due")
+@click.option("--now", "now_text", help="ISO time, e.g. 2026-12-01T10:00 (without an offset: the config's time zone).")
+@click.option("--server", help="A running serve to ask, e.g. http://127.0.0.1:3978 (it delivers the browser chat's).")
+@click.pass_context
+def reminders_run_due(ctx: click.Context, now_text: str | None, server: str | None) -> None:
+    """Deliver what is due at --now (default: now), as if the clock said so, and print the report.
+
+    Without --server this process delivers, for the platforms it has channels for; the
+    browser chat's reminders reach open pages only through the running server.
+    """
+    config = _config(ctx.find_root())
+    try:
+        now = demo_time(now_text, config.timezone) if now_text else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--now") from None
+    if server:
+        click.echo(_run(_ask_server(server, now, config.server.access_token)))
+        return
+
+    async def go() -> DeliveryReport:
+        database = await open_database(config)
+        try:
+            return await _deliverer(config, database).run_due(now)
+        finally:
+            await database.dispose()
+
+    click.echo(_run(go()))
+
+
+async def _ask_server(server: str, now: datetime | None, token: str) -> DeliveryReport:
+    query = {"now": now.isoformat()} if now else {}
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(f"{server.rstrip('/')}/admin/reminders/run-due", params=query, headers=headers) as response,
+        ):
+            if response.status != 200:
+                raise click.ClickException(f"{server} answered {response.status}: {await response.text()}")
+            return DeliveryReport(**await response.json())
+    except aiohttp.ClientError as error:
+        raise click.ClickException(f"could not reach {server}: {error}") from None
 
 
 @main.command("export")

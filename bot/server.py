@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
+import ipaddress
+import secrets
+from collections.abc import AsyncIterator, Mapping
+from datetime import timedelta
 
 from aiohttp import web
 
 from bot.channels.web.app import PREFIX, chat_app
+from bot.channels.web.channel import WEB_CHANNEL
 from bot.channels.web.guard import HostPolicy
 from bot.coach import Coach
 from bot.config import Config
+from bot.delivery import Channel
 from bot.health import mount_health
+from bot.reminder_messages import compose
 from bot.startup import StartupError, check_guides_in_use, open_database
+from bot.worker import Deliverer, demo_time, start_scheduler, stop_scheduler
 from flows.loader import load_guides
 from storage.db import Database
 
 DB_KEY = web.AppKey("db", Database)
+DELIVERER_KEY = web.AppKey("deliverer", Deliverer)
 
 
 async def _to_chat(request: web.Request) -> web.StreamResponse:
@@ -24,8 +34,11 @@ async def _to_chat(request: web.Request) -> web.StreamResponse:
     raise web.HTTPFound(f"{PREFIX}/{query}")
 
 
-async def make_app(config: Config) -> web.Application:
-    """Load and check the guides, migrate the database, and mount the channels.
+async def make_app(config: Config, delivery: Mapping[str, Channel] | None = None) -> web.Application:
+    """Load and check the guides, migrate the database, mount the channels, and run the
+    reminder outbox: for the browser chat, whose rooms only this process can reach, and
+    for the platforms in ``delivery`` (with none for a platform, its reminders stay
+    pending for a process that has one).
 
     A broken guide file raises :class:`flows.loader.GuideError` here, and a guide that
     projects still use but whose file is gone raises :class:`bot.startup.StartupError`,
@@ -45,14 +58,61 @@ async def make_app(config: Config) -> web.Application:
     app.router.add_get("/", _to_chat)
     coach = Coach(db, guides, timezone=config.timezone)
     hosts = HostPolicy(config.server.host, config.server.port, config.server.allowed_hosts)
-    app.add_subapp(PREFIX, chat_app(coach, config.server.access_token, hosts))
+    chat = chat_app(coach, config.server.access_token, hosts)
+    app.add_subapp(PREFIX, chat)
+
+    reminders = config.reminders
+    lease = timedelta(seconds=reminders.lease_seconds)
+    channels = {chat[WEB_CHANNEL].platform: chat[WEB_CHANNEL], **(delivery or {})}
+    deliverer = Deliverer(
+        db, channels, compose, lease=lease, batch=reminders.batch, poll_seconds=reminders.poll_seconds
+    )
+    app[DELIVERER_KEY] = deliverer
+    app.router.add_post("/admin/reminders/run-due", _admin_run_due(config))
+
+    async def run_outbox(app: web.Application) -> AsyncIterator[None]:
+        scheduler = start_scheduler(deliverer, reminders.poll_seconds)
+        yield
+        await stop_scheduler(scheduler, deliverer)
 
     async def close_db(app: web.Application) -> None:
         await app[DB_KEY].dispose()
 
+    app.cleanup_ctx.append(run_outbox)  # stopped before the database closes (on_cleanup runs after)
     app.on_cleanup.append(close_db)
     app.on_startup.append(_settle_memory)
     return app
+
+
+def _admin_run_due(config: Config) -> web.Handler:
+    """``POST /admin/reminders/run-due?now=<ISO time>``: deliver what is due at that time, as
+    ``outreach-coach reminders run-due --server`` asks, to move a demo's clock forward. Only
+    from this machine, never from a browser (which names the page's ``Origin`` on every POST,
+    so no web page, not even one whose name was rebound to 127.0.0.1, can make it), and with
+    the access token when one is set."""
+
+    async def run_due(request: web.Request) -> web.Response:
+        if not _from_loopback(request) or "Origin" in request.headers or "Sec-Fetch-Site" in request.headers:
+            raise web.HTTPForbidden(text="only from a command on this machine")
+        token = config.server.access_token
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if token and not (scheme.lower() == "bearer" and secrets.compare_digest(given.encode(), token.encode())):
+            raise web.HTTPUnauthorized(text="the access token is needed")
+        try:
+            now = demo_time(request.query["now"], config.timezone) if "now" in request.query else None
+        except ValueError as error:
+            raise web.HTTPBadRequest(text=str(error)) from None
+        report = await request.app[DELIVERER_KEY].run_due(now)
+        return web.json_response(dataclasses.asdict(report))
+
+    return run_due
+
+
+def _from_loopback(request: web.Request) -> bool:
+    try:
+        return request.remote is not None and ipaddress.ip_address(request.remote).is_loopback
+    except ValueError:  # a Unix socket: no address to judge
+        return False
 
 
 async def _settle_memory(_app: web.Application) -> None:
