@@ -93,7 +93,8 @@ async def test_editing_a_date_moves_the_reminders_that_hang_on_it(team: Team) ->
     await team.say("ja")
     await team.say("Hvordan bruger de stedet?\nHvad motiverer dem?\nHvilke kanaler bruger de?")
     replies = await team.say("nej")  # agenda not sent yet: ask again 5 days before the meeting
-    assert "Påmindelse sat" in said(replies)
+    assert "Jeg spørger igen man. 7. dec. 2026 09.00" in said(replies)
+    assert "vores forslag" in said(replies)  # the document says "in good time", not five days
     async with team.coach.db.session() as session:
         repo = WorkspaceRepo(session, (await find_workspace(session, "web", "local")).id)
         [project] = await repo.projects()

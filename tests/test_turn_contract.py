@@ -154,13 +154,13 @@ async def test_a_redelivered_start_does_not_start_twice(team: Team) -> None:
 
 
 async def test_a_click_that_lost_the_race_against_the_last_answer_is_still_kept(team: Team) -> None:
-    """The guide ended with Mette's answer; Ali's answer to the same last question arrives a
+    """The guide paused with Mette's answer; Ali's answer to the same last question arrives a
     moment later. Ali is told, and Ali's words are kept in the history, not dropped."""
     await team.command("start kommer-forbi Slutspurt")
     await team.say("nej")  # no target group chosen yet
     await team.say("nej")  # and not going on without it: the last question comes
-    finished = await team.click("stop_here", "Vi laver afdækningen først", user="Mette")
-    assert "afsluttet" in said(finished)
+    paused = await team.click("stop_here", "Vi laver afdækningen først", user="Mette")
+    assert "holder pause" in said(paused)
     late = await team.click("stop_here", "Vi spørger Jens", user="Ali")
     assert "Jeres svar er gemt i historikken" in said(late)
     async with team.coach.db.session() as session:

@@ -398,8 +398,8 @@ async def test_a_team_that_has_not_called_yet_stays_at_the_call_until_it_has(tea
     assert asked(replies) == "call_close"
 
     replies = await team.say("Nej")
-    # Monday 23 November, 09:00 + the default three days: Thursday morning.
-    assert "Så venter vi. Jeg spørger igen tors. 26. nov. 2026 09.00." in said(replies)
+    # Monday 23 November, 10:00 in Copenhagen + the default three days.
+    assert "Så venter vi. Jeg spørger igen tors. 26. nov. 2026 10.00." in said(replies)
     assert "Godt arbejde" not in said(replies)
     assert [r.answer for r in replies if isinstance(r, AnsweredReply)] == ["Ikke endnu"]
     assert not [r for r in replies if isinstance(r, QuestionReply)], "the coach asks again later, not now"
