@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Coroutine, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -18,11 +18,12 @@ import aiohttp
 import click
 from aiohttp import web
 
+from bot import reminder_job
 from bot.coach import Coach, UnknownProject
 from bot.config import Config, ConfigError, load_config
 from bot.export import FORMATS
 from bot.i18n import Messages
-from bot.reminder_messages import compose
+from bot.reminder_job import make_deliverer
 from bot.startup import StartupError, bind, check_guides_in_use, open_database
 from bot.worker import Deliverer, DeliveryReport, demo_time, run_until_stopped
 from flows.diagram import mermaid
@@ -119,7 +120,7 @@ def chat(ctx: click.Context, user: str, lang: str | None, channel: str) -> None:
         db = await open_database(config)
         try:
             await check_guides_in_use(db, guides, config.guides_dir)
-            coach = Coach(db, guides, timezone=config.timezone)
+            coach = Coach(db, guides, timezone=config.timezone, reminders=config.reminders)
             name = user or Messages(lang or config.language).text("terminal-default-user")
             await terminal_chat(coach, name, lang or config.language, channel)
         finally:
@@ -209,9 +210,7 @@ def _deliverer(config: Config, database: Database) -> Deliverer:
     None yet: Slack and Teams channels come in later issues. The browser chat's reminders
     are delivered by ``serve`` itself, the one process that holds the open pages.
     """
-    reminders = config.reminders
-    lease = timedelta(seconds=reminders.lease_seconds)
-    return Deliverer(database, {}, compose, lease=lease, batch=reminders.batch, poll_seconds=reminders.poll_seconds)
+    return make_deliverer(database, {}, config)
 
 
 @main.command()
@@ -230,7 +229,7 @@ def worker(ctx: click.Context) -> None:
             def started() -> None:
                 click.echo(f"Outreach Coach worker: delivering reminders for {platforms}, every {poll:g} s")
 
-            await run_until_stopped(deliverer, poll, started)
+            await run_until_stopped(deliverer, lambda: reminder_job.start(deliverer, database, config), started)
         finally:
             await database.dispose()
 

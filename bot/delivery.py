@@ -18,12 +18,15 @@ from bot.replies import Reply
 @dataclass(frozen=True)
 class Target:
     """Where a message goes: the conversation's id and stored address, the thread if any,
-    and the person it is for (a task reminder), which a channel may mention."""
+    and the person it is for (a task reminder), which a channel may mention.
+    ``opens_thread`` says the message starts a thread the team answers in (a debrief): a
+    channel whose threads need a post of their own (a Teams channel) starts one."""
 
     conversation: str
     address: dict[str, Any] | None
     thread: str | None = None
     recipient: str | None = None
+    opens_thread: bool = False
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ import gc
 import ipaddress
 import secrets
 from collections.abc import AsyncIterator, Mapping
-from datetime import timedelta
 
 from aiohttp import web
 
+from bot import reminder_job
 from bot.channels.web.app import PREFIX, chat_app
 from bot.channels.web.channel import WEB_CHANNEL
 from bot.channels.web.guard import HostPolicy
@@ -18,9 +18,9 @@ from bot.coach import Coach
 from bot.config import Config
 from bot.delivery import Channel
 from bot.health import mount_health
-from bot.reminder_messages import compose
+from bot.reminder_job import make_deliverer
 from bot.startup import StartupError, check_guides_in_use, open_database
-from bot.worker import Deliverer, demo_time, start_scheduler, stop_scheduler
+from bot.worker import Deliverer, demo_time, stop_scheduler
 from flows.loader import load_guides
 from storage.db import Database
 
@@ -56,22 +56,18 @@ async def make_app(config: Config, delivery: Mapping[str, Channel] | None = None
     app[DB_KEY] = db
     mount_health(app, db)
     app.router.add_get("/", _to_chat)
-    coach = Coach(db, guides, timezone=config.timezone)
+    coach = Coach(db, guides, timezone=config.timezone, reminders=config.reminders)
     hosts = HostPolicy(config.server.host, config.server.port, config.server.allowed_hosts)
     chat = chat_app(coach, config.server.access_token, hosts)
     app.add_subapp(PREFIX, chat)
 
-    reminders = config.reminders
-    lease = timedelta(seconds=reminders.lease_seconds)
     channels = {chat[WEB_CHANNEL].platform: chat[WEB_CHANNEL], **(delivery or {})}
-    deliverer = Deliverer(
-        db, channels, compose, lease=lease, batch=reminders.batch, poll_seconds=reminders.poll_seconds
-    )
+    deliverer = make_deliverer(db, channels, config)
     app[DELIVERER_KEY] = deliverer
     app.router.add_post("/admin/reminders/run-due", _admin_run_due(config))
 
     async def run_outbox(app: web.Application) -> AsyncIterator[None]:
-        scheduler = start_scheduler(deliverer, reminders.poll_seconds)
+        scheduler = reminder_job.start(deliverer, db, config)
         yield
         await stop_scheduler(scheduler, deliverer)
 

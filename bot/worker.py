@@ -71,6 +71,9 @@ kill the process at exactly that moment (tests/test_worker_crash.py)."""
 _DATABASE_ERRORS = (SQLAlchemyError, OSError, TimeoutError)
 
 
+DEBRIEF = "debrief-thread"  # the kind of reminder that opens a thread the team answers in
+
+
 def backoff(attempts: int, rand: Callable[[], float] = random.random) -> float:
     """Seconds to wait after ``attempts`` tries: growing, capped, and spread by ±20 % so
     reminders that failed together do not all come back in the same second."""
@@ -284,7 +287,9 @@ class Deliverer:
         return [nudge.id in ours for nudge in nudges]
 
     async def _send(self, nudge: DueNudge) -> Result:
-        target = Target(nudge.conversation, nudge.address, nudge.thread, nudge.recipient)
+        target = Target(
+            nudge.conversation, nudge.address, nudge.thread, nudge.recipient, opens_thread=nudge.kind == DEBRIEF
+        )
         try:
             replies = self.compose(nudge)
             async with self._requests:
@@ -383,13 +388,15 @@ async def stop_scheduler(scheduler: AsyncIOScheduler, deliverer: Deliverer) -> N
     await deliverer.close()
 
 
-async def run_until_stopped(deliverer: Deliverer, poll_seconds: float, started: Callable[[], None]) -> None:
+async def run_until_stopped(
+    deliverer: Deliverer, start: Callable[[], AsyncIOScheduler], started: Callable[[], None]
+) -> None:
     """The ``worker`` command: deliver until SIGINT or SIGTERM, then stop cleanly (:func:`stop_scheduler`)."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    scheduler = start_scheduler(deliverer, poll_seconds)
+    scheduler = start()
     started()
     await stop.wait()
     await stop_scheduler(scheduler, deliverer)

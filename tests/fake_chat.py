@@ -23,6 +23,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -275,7 +276,7 @@ async def stop_worker(process: asyncio.subprocess.Process) -> None:
 
 def _worker_main(args: argparse.Namespace) -> None:
     from bot.reminder_messages import compose
-    from bot.worker import Deliverer, run_until_stopped
+    from bot.worker import Deliverer, run_until_stopped, start_scheduler
 
     async def run() -> None:
         options: dict[str, Any] = {}
@@ -293,7 +294,8 @@ def _worker_main(args: argparse.Namespace) -> None:
             poll_seconds=args.poll,
         )
         try:
-            await run_until_stopped(deliverer, args.poll, lambda: print("worker ready", flush=True))
+            start = partial(start_scheduler, deliverer, args.poll)
+            await run_until_stopped(deliverer, start, lambda: print("worker ready", flush=True))
         finally:
             await channel.close()
             await db.dispose()

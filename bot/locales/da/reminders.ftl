@@ -9,3 +9,11 @@ reminder-done = Udført
 reminder-snooze-day = Udsæt en dag
 reminder-snooze-week = Udsæt en uge
 reminder-stop = Stop påmindelsen
+reminder-task =
+    ⏰ **Opgave fra { $project }** til { $owner }
+
+    { $task }
+reminder-stalled = 💤 Der er ikke sket noget i **{ $project }** i { $days } dage. Hvor er I nået til? Tag tråden op igen, eller stop påmindelsen, hvis projektet er lagt væk.
+reminder-look = Se hvor vi er
+reminder-debrief-how = Skriv jeres indtryk som svar i tråden – hver jeres, gerne lige efter besøget. Alt gemmes i logbogen for { $project }. Når I er færdige: { CMD("debrief færdig") }.
+reminder-debrief-end = Afslut debriefingen

@@ -9,3 +9,11 @@ reminder-done = Done
 reminder-snooze-day = Snooze a day
 reminder-snooze-week = Snooze a week
 reminder-stop = Stop the reminder
+reminder-task =
+    ⏰ **Task from { $project }** for { $owner }
+
+    { $task }
+reminder-stalled = 💤 Nothing has happened in **{ $project }** for { $days } days. Where have you got to? Pick it up again, or stop the reminder if the project has been shelved.
+reminder-look = See where we are
+reminder-debrief-how = Write your impressions as replies in the thread – each of you, ideally right after the visit. Everything is saved in the logbook of { $project }. When you are done: { CMD("debrief done") }.
+reminder-debrief-end = End the debriefing

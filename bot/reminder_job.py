@@ -1,0 +1,77 @@
+"""The reminder job of a process (``serve``, ``worker``, the terminal chat): one deliverer
+built the same way everywhere, with repeating reminders kept in working hours, and the
+hourly look for projects that have gone quiet."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.config import Config
+from bot.delivery import Channel
+from bot.reminder_messages import compose
+from bot.worker import Deliverer, start_scheduler
+from bot.worktime import WorkingTime
+from storage import outbox
+from storage.db import Database
+from storage.models import Workspace
+from storage.stalled import schedule_stalled
+
+STALLED_EVERY = timedelta(hours=1)
+
+
+def make_deliverer(
+    db: Database, channels: Mapping[str, Channel], config: Config, clock: Callable[[], datetime] | None = None
+) -> Deliverer:
+    reminders = config.reminders
+    categories = tuple(reminders.holidays)
+
+    def next_due(nudge: outbox.DueNudge, sent_at: datetime) -> datetime:
+        """The next issue of a repeating reminder, moved into the team's working hours."""
+        hours = WorkingTime.of(nudge.timezone, nudge.work_days, nudge.work_start, nudge.work_end, categories)
+        return hours.next_moment(outbox.next_occurrence(nudge, sent_at), not_before=sent_at)
+
+    options = {"clock": clock} if clock is not None else {}
+    return Deliverer(
+        db,
+        channels,
+        compose,
+        lease=timedelta(seconds=reminders.lease_seconds),
+        batch=reminders.batch,
+        poll_seconds=reminders.poll_seconds,
+        next_due=next_due,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+async def look_for_stalled(db: Database, config: Config, now: datetime | None = None) -> int:
+    """Queue the stalled-project nudge of every project quiet for ``reminders.stalled_days``."""
+    categories = tuple(config.reminders.holidays)
+
+    def shift(workspace: Workspace, moment: datetime) -> datetime:
+        hours = WorkingTime.of(
+            workspace.timezone, workspace.work_days, workspace.work_start, workspace.work_end, categories
+        )
+        return hours.next_moment(moment)
+
+    async with db.transaction() as session:
+        quiet = timedelta(days=config.reminders.stalled_days)
+        return await schedule_stalled(session, now or datetime.now(UTC), quiet, shift)
+
+
+def start(deliverer: Deliverer, db: Database, config: Config) -> AsyncIOScheduler:
+    """Deliver every ``poll_seconds``, and look for quiet projects every hour."""
+    scheduler = start_scheduler(deliverer, config.reminders.poll_seconds)
+    scheduler.add_job(
+        look_for_stalled,
+        "interval",
+        args=[db, config],
+        seconds=STALLED_EVERY.total_seconds(),
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+        id="stalled",
+    )
+    return scheduler
