@@ -210,7 +210,7 @@ def _deliverer(config: Config, database: Database) -> Deliverer:
     None yet: Slack and Teams channels come in later issues. The browser chat's reminders
     are delivered by ``serve`` itself, the one process that holds the open pages.
     """
-    return make_deliverer(database, {}, config)
+    return make_deliverer(database, {}, config.reminders)
 
 
 @main.command()

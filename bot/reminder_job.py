@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.config import Config
+from bot.config import Config, RemindersConfig
 from bot.delivery import Channel
 from bot.reminder_messages import compose
 from bot.worker import Deliverer, start_scheduler
@@ -23,9 +23,11 @@ STALLED_EVERY = timedelta(hours=1)
 
 
 def make_deliverer(
-    db: Database, channels: Mapping[str, Channel], config: Config, clock: Callable[[], datetime] | None = None
+    db: Database,
+    channels: Mapping[str, Channel],
+    reminders: RemindersConfig,
+    clock: Callable[[], datetime] | None = None,
 ) -> Deliverer:
-    reminders = config.reminders
     categories = tuple(reminders.holidays)
 
     def next_due(nudge: outbox.DueNudge, sent_at: datetime) -> datetime:

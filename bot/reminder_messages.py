@@ -16,7 +16,7 @@ from typing import Literal
 
 from bot.i18n import Messages
 from bot.presenter import Presenter
-from bot.replies import Action, ActionsReply, AnswerAction, Reply, TextReply
+from bot.replies import Action, ActionsReply, AnswerAction, Reply
 from bot.richtext import Rich
 from flows.model import Text
 from storage.outbox import DueNudge
@@ -69,12 +69,10 @@ def _debrief(due: DueNudge, t: Messages) -> list[Reply]:
 
 
 def _post(due: DueNudge, text: Rich, buttons: list[Action]) -> list[Reply]:
+    """One message: the words and their buttons together, so a channel can update it in place."""
     if due.payload.get("suggested"):
         text += Messages(due.lang)("nudge-suggested")
-    return [
-        TextReply(text, thread=due.thread),
-        ActionsReply(Messages(due.lang)("reminder-actions"), buttons, thread=due.thread),
-    ]
+    return [ActionsReply(text, buttons, thread=due.thread)]
 
 
 def _button(t: Messages, label: str, command: str, due: DueNudge, style: Style = "default") -> Action:

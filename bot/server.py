@@ -62,7 +62,7 @@ async def make_app(config: Config, delivery: Mapping[str, Channel] | None = None
     app.add_subapp(PREFIX, chat)
 
     channels = {chat[WEB_CHANNEL].platform: chat[WEB_CHANNEL], **(delivery or {})}
-    deliverer = make_deliverer(db, channels, config)
+    deliverer = make_deliverer(db, channels, config.reminders)
     app[DELIVERER_KEY] = deliverer
     app.router.add_post("/admin/reminders/run-due", _admin_run_due(config))
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.config import Config
+from bot.config import RemindersConfig
 from bot.delivery import Result, Sent, Target
 from bot.reminder_job import make_deliverer
 from bot.replies import ActionsReply, Reply, TextReply
@@ -47,7 +47,7 @@ async def open_debrief(team: Team, clock: Clock) -> tuple[RecordingChannel, str]
     replies = await team.say("ja")
     assert "Jeg åbner en tråd" in said(replies) and "Hvad lærte I" not in said(replies), "posted once, in the thread"
     channel = RecordingChannel()
-    deliverer = make_deliverer(team.coach.db, {"web": channel}, Config(), clock=lambda: clock.now)
+    deliverer = make_deliverer(team.coach.db, {"web": channel}, RemindersConfig(), clock=lambda: clock.now)
     report = await deliverer.run_due(clock.now)
     assert report.sent == 1
     [(target, post)] = channel.posts

@@ -71,3 +71,27 @@ def test_the_cli_exports_a_logbook_and_names_a_missing_project(tmp_path: Path) -
     missing = export("2")
     assert missing.returncode == 1 and "no project 2 in workspace terminal/local" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_the_debrief_opens_a_thread_in_the_terminal_that_collects_notes_until_done(tmp_path: Path) -> None:
+    from tests.team_walks import VISIT
+
+    lines = ["/start kommer-forbi Fitness Nord", *VISIT[:10], *VISIT[10].split("\n"), "", *VISIT[11:14]]
+    lines += [*VISIT[14].split("\n"), "", *VISIT[15:], "ja"]  # ... and yes, we have been on the visit
+    lines += ["De unge vil have lektiehjælp om aftenen", "Centerlederen vil gerne have en stand", "/done", "/quit"]
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat", "--user", "Mette"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"OUTREACH_COACH_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.count("Tid til debriefing") == 2  # the chat says a thread is coming; the thread itself
+    assert "Tråden er åben" in out
+    assert out.count("Gemt i logbogen") == 2
+    summary = out[out.index("Debriefing for Fitness Nord") :]
+    assert "Mette: De unge vil have lektiehjælp om aftenen" in summary
+    assert "Mette: Centerlederen vil gerne have en stand" in summary

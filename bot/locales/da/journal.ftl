@@ -20,3 +20,4 @@ debrief-note-updated = ✓ Noten i logbogen er rettet.
 debrief-note-removed = ✓ Noten er fjernet fra logbogen.
 debrief-opening = 🗣 Tid til debriefing! Jeg åbner en tråd til jeres indtryk – skriv i den, gerne lige med det samme.
 format-day-time = { $day } kl. { $time }
+terminal-thread = (Tråden er åben: skriv jeres noter én linje ad gangen; /done afslutter debriefingen.)

@@ -4,7 +4,6 @@ reminder =
     ⏰ **Påmindelse: { $project }**
 
     { $message }
-reminder-actions = Hvad vil I gøre med påmindelsen?
 reminder-done = Udført
 reminder-snooze-day = Udsæt en dag
 reminder-snooze-week = Udsæt en uge

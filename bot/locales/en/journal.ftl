@@ -20,3 +20,4 @@ debrief-note-updated = ✓ The note in the logbook was updated.
 debrief-note-removed = ✓ The note was removed from the logbook.
 debrief-opening = 🗣 Time for the debriefing! I am opening a thread for your impressions – write in it, ideally right away.
 format-day-time = { $day } at { $time }
+terminal-thread = (The thread is open: write your notes one line at a time; /done ends the debriefing.)

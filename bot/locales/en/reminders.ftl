@@ -4,7 +4,6 @@ reminder =
     ⏰ **Reminder: { $project }**
 
     { $message }
-reminder-actions = What would you like to do with this reminder?
 reminder-done = Done
 reminder-snooze-day = Snooze a day
 reminder-snooze-week = Snooze a week
