@@ -37,6 +37,8 @@ def compose(due: DueNudge) -> list[Reply]:
             text = t("reminder-stalled", project=due.project_name, days=int(due.payload.get("days", 0)))
             look = Action(t.text("reminder-look"), command="status", project_id=due.project_id, style="primary")
             return _post(due, text, [look, _button(t, "reminder-stop", f"reminder stop {due.id}", due)])
+        case "logbook":  # the weekly logbook prompt: answered in its thread, or with log
+            text = t("reminder", project=due.project_name, message=_about(due, t)) + t("reminder-logbook-how")
         case _:
             text = t("reminder", project=due.project_name, message=_about(due, t))
     buttons = [

@@ -4,7 +4,7 @@ author, edits and deletions followed, and a summary that leads to the follow-up 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -114,3 +114,28 @@ async def test_a_reply_in_a_thread_whose_project_was_deleted_is_told_so_politely
     assert "hører ikke (længere) til et projekt" in words(replies)
     assert replies[0].audience == "asker" and replies[0].thread == thread
     assert await notes(team) == []
+
+
+async def test_a_reply_in_the_thread_of_any_other_reminder_becomes_a_logbook_note(team: Team, clock: Clock) -> None:
+    await team.command("start kommer-forbi Fitness Nord")
+    await team.command("opgave Ring til Jens – Ali – i morgen")
+    channel = RecordingChannel()
+    deliverer = make_deliverer(team.coach.db, {"web": channel}, RemindersConfig(), clock=lambda: clock.now)
+    clock.now += timedelta(days=1)
+    assert (await deliverer.run_due(clock.now)).sent == 1
+    replies = await team.send(team.turn("Ali", text="Jens ringer tilbage fredag", thread="msg-1", message_id="a1"))
+    assert "Gemt i logbogen" in words(replies)
+    logged = await team.command("log")
+    assert "Jens ringer tilbage fredag" in words(logged)
+
+
+async def test_finishing_stops_the_guides_reminders_but_keeps_the_agreed_tasks(team: Team, clock: Clock) -> None:
+    await team.command("start kommer-forbi Fitness Nord")
+    for answer in ("ja", "Unge", "ja", "Fitness", "Jens", "2", "Kære Jens", "ja", "ja"):  # ... the mail is sent
+        await team.say(answer)
+    await team.command("opgave Ring til Jens – Ali – i morgen")
+    assert {row.kind: row.status for row in await outbox(team)} == {"follow_up": "pending", "task": "pending"}
+    await team.command("afslut")
+    assert {row.kind: row.status for row in await outbox(team)} == {"follow_up": "cancelled", "task": "pending"}
+    await team.command("slet ja")
+    assert await outbox(team) == [], "a deleted project takes every reminder with it"

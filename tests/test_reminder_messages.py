@@ -75,3 +75,9 @@ def test_a_quiet_project_shows_the_way_back() -> None:
     replies = compose(due("stalled", {"days": 14}))
     assert "i 14 dage" in text(replies)
     assert buttons(replies)[0] == ("Se hvor vi er", "status", None)
+
+
+def test_the_weekly_logbook_prompt_says_how_to_write_in_the_logbook() -> None:
+    message = {"da": "Tid til logbogen: Hvad er der sket siden sidst?", "en": "Time for the logbook."}
+    replies = compose(due("logbook", {"message": message, "repeat": "weekly"}))
+    assert "Tid til logbogen" in text(replies) and "Svar i tråden her, eller skriv /log <tekst>" in text(replies)

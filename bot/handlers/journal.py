@@ -1,6 +1,7 @@
 """The logbook: free entries, debrief threads and the follow-up tasks agreed in them.
 
-``log <text>`` adds an entry at any moment. A debrief is posted as a thread by the outbox
+``log <text>`` adds an entry at any moment, and so does a reply in the thread of any
+reminder (the weekly logbook prompt asks for exactly that). A debrief is posted as a thread by the outbox
 (see :mod:`bot.reminder_messages`); every reply in that thread is saved with its author
 and time, an edited reply updates its entry and a deleted one removes it. ``debrief
 done`` posts a summary and asks for the follow-up agreement, which the team writes as
@@ -105,11 +106,13 @@ async def _debrief_here(ctx: TurnContext) -> tuple[Project, Debrief | None]:
 
 
 async def thread_reply(ctx: TurnContext, text: str) -> list[Reply]:
-    """A message in a thread: saved to its debrief, or, if the thread is no debrief of a
-    project (any longer), the sender is told so politely and nothing is saved."""
+    """A message in a thread the coach started: a debrief's thread keeps it as a debrief
+    note, any other reminder's thread (the weekly logbook prompt, a check-back) as a
+    logbook note of that project. A thread that belongs to no project (any longer) is
+    told so politely, and nothing is saved."""
     thread = ctx.turn.thread or ""
     anchor = await ctx.repo.nudge_for_message(ctx.turn.conversation, thread)
-    if anchor is None or anchor.kind != "debrief-thread":
+    if anchor is None:
         return [TextReply(ctx.t("debrief-thread-unknown"), audience="asker", thread=thread)]
     message_id = ctx.turn.message_id
     entry: JournalEntry | None = await ctx.repo.journal_entry(message_id) if message_id else None
@@ -123,8 +126,9 @@ async def thread_reply(ctx: TurnContext, text: str) -> list[Reply]:
     if entry is not None:
         entry.text, entry.edited_at = text, ctx.now()
         return [TextReply(ctx.t("debrief-note-updated"), audience="asker", thread=thread)]
-    step = str(anchor.payload.get("step") or "")
-    await ctx.repo.add_journal(
-        anchor.project_id, "debrief", ctx.author, text, ctx.now(), step=step, message_id=message_id
-    )
+    if anchor.kind == "debrief-thread":
+        kind, step = "debrief", str(anchor.payload.get("step") or "")
+    else:
+        kind, step = "log", None
+    await ctx.repo.add_journal(anchor.project_id, kind, ctx.author, text, ctx.now(), step=step, message_id=message_id)
     return [TextReply(ctx.t("debrief-note-saved"), audience="asker", thread=thread)]
