@@ -10,6 +10,18 @@ from flows.loader import load_guides
 from tests.guide_paths import covering_paths
 
 
+def chat_in_terminal(data_dir: Path, lines: list[str]) -> subprocess.CompletedProcess[str]:
+    """``outreach-coach chat`` as Mette, typing ``lines``, on a database in ``data_dir``."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat", "--user", "Mette"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"OUTREACH_COACH_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"},
+    )
+
+
 def test_a_full_guide_in_the_terminal(tmp_path: Path) -> None:
     guide = load_guides()["klubfaellesskaber"]
     path = max(covering_paths(guide), key=lambda p: len(p.moves))
@@ -29,14 +41,7 @@ def test_a_full_guide_in_the_terminal(tmp_path: Path) -> None:
         else:
             lines.append(str(value))
     lines += ["/answers", "/export", "/quit"]
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "chat", "--user", "Mette"],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"OUTREACH_COACH_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
-    )
+    result = chat_in_terminal(tmp_path, lines)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Projektet Debatklubben (#1) er startet" in out
@@ -79,14 +84,7 @@ def test_the_debrief_opens_a_thread_in_the_terminal_that_collects_notes_until_do
     lines = ["/start kommer-forbi Fitness Nord", *VISIT[:10], *VISIT[10].split("\n"), "", *VISIT[11:14]]
     lines += [*VISIT[14].split("\n"), "", *VISIT[15:], "ja"]  # ... and yes, we have been on the visit
     lines += ["De unge vil have lektiehjælp om aftenen", "Centerlederen vil gerne have en stand", "/done", "/quit"]
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "chat", "--user", "Mette"],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"OUTREACH_COACH_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
-    )
+    result = chat_in_terminal(tmp_path, lines)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.count("Tid til debriefing") == 2  # the chat says a thread is coming; the thread itself
