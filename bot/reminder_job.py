@@ -26,7 +26,7 @@ def make_deliverer(
     db: Database,
     channels: Mapping[str, Channel],
     reminders: RemindersConfig,
-    clock: Callable[[], datetime] | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Deliverer:
     categories = tuple(reminders.holidays)
 
@@ -35,7 +35,6 @@ def make_deliverer(
         hours = WorkingTime.of(nudge.timezone, nudge.work_days, nudge.work_start, nudge.work_end, categories)
         return hours.next_moment(outbox.next_occurrence(nudge, sent_at), not_before=sent_at)
 
-    options = {"clock": clock} if clock is not None else {}
     return Deliverer(
         db,
         channels,
@@ -44,7 +43,7 @@ def make_deliverer(
         batch=reminders.batch,
         poll_seconds=reminders.poll_seconds,
         next_due=next_due,
-        **options,  # type: ignore[arg-type]
+        clock=clock,
     )
 
 

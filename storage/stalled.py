@@ -42,6 +42,8 @@ async def schedule_stalled(session: AsyncSession, now: datetime, quiet: timedelt
     for project, workspace, conversation in found:
         key = f"{project.id}:{KIND}"
         row = existing.get(key)
+        # ``created_at`` is when the row was (re-)armed: a row armed after the team's last
+        # touch has already nudged them about this quiet spell.
         if row is not None and (row.status == "pending" or row.created_at >= project.updated_at):
             continue  # waiting to go out, or already sent since the team was last here
         due = shift(workspace, now)

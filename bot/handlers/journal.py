@@ -102,7 +102,8 @@ async def _debrief_here(ctx: TurnContext) -> tuple[Project, Debrief | None]:
     project = await ctx.project()
     opened = await ctx.repo.debriefs(project.id)
     still_open = [d for d in opened if d.closed_at is None]
-    return project, (still_open or list(opened) or [None])[-1]
+    latest = still_open[-1] if still_open else opened[-1] if opened else None
+    return project, latest
 
 
 async def thread_reply(ctx: TurnContext, text: str) -> list[Reply]:
