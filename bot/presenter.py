@@ -182,6 +182,8 @@ class Presenter:
                 return ", ".join(labels) if labels else self.t.text("nothing-ticked")
             case PromptKind.LIST:
                 return "; ".join(value)
+            case PromptKind.DATE if isinstance(value, list):
+                return "; ".join(self.value(step, day) for day in value)
             case PromptKind.DATE:
                 reading = DateReading.from_value(value)
                 if reading.time is None:
