@@ -72,5 +72,6 @@ async def apply(ctx: TurnContext, project: Project, guide: Guide, effects: Seque
                 replies.append(TextReply(ctx.t("debrief-opening")))
             case engine.Finished(complete=complete):
                 repo.audit(project.id, author, "finish", now, complete=complete)
-                replies.append(TextReply(ctx.t("finished", project=project.name)))
+                said = "finished" if complete else "finished-early"
+                replies.append(TextReply(ctx.t(said, project=project.name)))
     return replies

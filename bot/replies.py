@@ -99,9 +99,8 @@ class ProgressReply(Placement):
     project: str
     guide: str
     section: str
-    section_number: int
-    sections: int
-    answered: int
+    question: int
+    questions: int
     type: Literal["progress"] = "progress"
 
 

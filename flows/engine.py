@@ -264,6 +264,27 @@ def active_path(guide: Guide, state: FlowState) -> list[str]:
     return path
 
 
+def expected_path(guide: Guide, state: FlowState) -> list[str]:
+    """The active path, continued to its end as the guide's main way runs (the fallback
+    transition, else the first) for questions not answered yet: what "12 of 31" counts.
+
+    Answers given later can make it longer or shorter; it never counts a branch the team
+    has left behind.
+    """
+    path = active_path(guide, state)
+    if open_step(guide, state) is None:
+        return path
+    step = guide.step(path[-1])
+    while not step.stops:
+        main_way = [t.to for t in step.next if t.when is None] or [t.to for t in step.next[:1]]
+        following = main_way[0] if main_way else guide.following(step.id)
+        if following is None or following in path:
+            break
+        path.append(following)
+        step = guide.step(following)
+    return path
+
+
 def open_step(guide: Guide, state: FlowState) -> str | None:
     """The first step on the active path that is neither answered nor skipped; None when the path is complete."""
     last = active_path(guide, state)[-1]

@@ -235,6 +235,18 @@ class Guide(_Strict):
     def step(self, step_id: str) -> Step:
         return self._index[step_id][1]
 
+    def number(self, step_id: str) -> int:
+        """The question's number in the guide (file order, 1-based), the same on every path:
+        what ``edit 6`` and ``guides show`` refer to."""
+        return self._numbers[step_id]
+
+    def numbered(self, number: int) -> Step | None:
+        return self.steps[number - 1] if 1 <= number <= len(self.steps) else None
+
+    @cached_property
+    def _numbers(self) -> dict[str, int]:
+        return {step.id: index for index, step in enumerate(self.steps, start=1)}
+
     def section_of(self, step_id: str) -> Section:
         return self._index[step_id][0]
 
