@@ -114,7 +114,7 @@ class Presenter:
         return QuestionReply(
             project_id=project.id,
             step=step.id,
-            kind=step.kind.value,
+            kind="dates" if step.many else step.kind.value,
             text=self.text(step.text),
             help=self.text(step.help) if step.help else None,
             choices=choices,

@@ -15,7 +15,10 @@ from typing import Any
 
 import pytest
 
+from bot.channels.terminal.render import render
 from bot.coach import Coach
+from bot.i18n import Messages
+from bot.replies import QuestionReply
 from flows.engine import Answer, CancelNudge, Edit, FlowState, Rejected, ScheduleNudge, advance, reminders
 from flows.loader import GuideError, parse_guide
 from flows.model import Guide, Repeat
@@ -220,3 +223,14 @@ async def test_past_events_in_the_list_are_kept_but_remind_of_nothing(sqlite_db:
     events = sorted((row.kind, row.due_at.date()) for row in rows if row.kind in ("before", "after"))
     # 16 January 2027 is a Saturday: the "after" reminder waits for Monday's working hours.
     assert events == [("after", date(2027, 1, 18)), ("before", date(2027, 1, 8))]
+
+
+async def test_a_question_for_several_dates_says_so_in_the_terminal(sqlite_db: Database, guide: Guide) -> None:
+    team = Team(Coach(sqlite_db, {"klub": guide}, clock=Clock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))))
+    await team.command("start klub Debatklubben")
+    for answer in ("1", "1"):
+        await team.say(answer)
+    replies = await team.say("1. december")
+    question = [r for r in replies if isinstance(r, QuestionReply)][-1]
+    assert question.kind == "dates"
+    assert "en eller flere datoer" in render(question, Messages("da"))

@@ -100,6 +100,7 @@ terminal-hint-multi_choice = skriv numrene adskilt af komma, fx 1,3
 terminal-hint-checklist = skriv numrene på det, der passer, adskilt af komma, eller "ingen"
 terminal-hint-confirm = skriv ja eller nej
 terminal-hint-date = skriv en dato, fx 24.12.2026
+terminal-hint-dates = skriv en eller flere datoer, fx 15.1.2027, 12.2.2027 og 10.3.2027
 terminal-hint-list = ét punkt pr. linje; afslut med en tom linje
 terminal-hint-skip = valgfrit: { CMD("spring") } springer over
 terminal-default-user = Terminal-bruger

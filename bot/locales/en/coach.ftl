@@ -97,6 +97,7 @@ terminal-hint-multi_choice = type the numbers separated by commas, e.g. 1,3
 terminal-hint-checklist = type the numbers of what applies, separated by commas, or "none"
 terminal-hint-confirm = type yes or no
 terminal-hint-date = type a date, e.g. 24.12.2026
+terminal-hint-dates = type one or more dates, e.g. 15.1.2027, 12.2.2027 and 10.3.2027
 terminal-hint-list = one item per line; finish with an empty line
 terminal-hint-skip = optional: { CMD("skip") } skips it
 terminal-default-user = Terminal user
