@@ -62,10 +62,10 @@ class _Kind:
 
 
 def _reminders(words: GuideWords) -> list[Rich]:
-    kinds: dict[tuple[str, bool], _Kind] = {}
+    kinds: dict[tuple[str, str, bool], _Kind] = {}
     for step in words.guide.steps:
         for nudge in step.nudges:
-            kind = kinds.setdefault((_about(words.t, nudge), nudge.suggested), _Kind())
+            kind = kinds.setdefault((*_about(words.t, nudge), nudge.suggested), _Kind())
             if nudge.at is not None and words.every(nudge) is None:
                 kind.add_dated(nudge.at, words.lead(nudge))
             else:
@@ -73,17 +73,19 @@ def _reminders(words: GuideWords) -> list[Rich]:
     if not kinds:
         return []
     lines = []
-    for (what, suggested), kind in kinds.items():
+    for (key, what, suggested), kind in kinds.items():
         when = words.suggested(words.all_of(kind.timings(words)), suggested)
-        lines.append(line(words.t.text("guide-intro-reminder", what=what, when=when)))
+        lines.append(line(words.t.text(key, what=what, when=when)))
     return [words.t("guide-intro-reminders") + items(lines)]
 
 
-def _about(t: Messages, nudge: Nudge) -> str:
-    """What a reminder is about in a few words; a kind the coach has no words for is said
-    with the reminder's own message."""
-    key = f"guide-intro-kind-{nudge.kind}"
-    return t.text(key) if key in _keys(t.lang) else nudge.message.get(t.lang)
+def _about(t: Messages, nudge: Nudge) -> tuple[str, str]:
+    """The line a reminder goes on and what it is about: its kind in a few words ("Opfølgning: ..."),
+    or, for a kind the coach has no words for, the reminder's own message after its timing."""
+    kind = f"guide-intro-kind-{nudge.kind}"
+    if kind in _keys(t.lang):
+        return "guide-intro-reminder", t.text(kind)
+    return "guide-intro-reminder-message", nudge.message.get(t.lang)
 
 
 @cache

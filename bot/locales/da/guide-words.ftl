@@ -118,6 +118,7 @@ guide-intro-sections = **Guiden har { $count ->
 }:**
 guide-intro-reminders = **Jeg minder jer om:**
 guide-intro-reminder = { $what }: { $when }
+guide-intro-reminder-message = { $when }: { $what }
 guide-intro-waits = **Svarer I { $not_yet }, spørger jeg igen:**
 guide-intro-wait = { $step }: { $when }
 guide-intro-wait-others = De andre spørgsmål: { $when }

@@ -118,6 +118,7 @@ guide-intro-sections = **The guide has { $count ->
 }:**
 guide-intro-reminders = **I will remind you of:**
 guide-intro-reminder = { $what }: { $when }
+guide-intro-reminder-message = { $when }: { $what }
 guide-intro-waits = **If you answer { $not_yet }, I ask again:**
 guide-intro-wait = { $step }: { $when }
 guide-intro-wait-others = The other questions: { $when }
