@@ -70,7 +70,13 @@ guide-show-about = Om guiden: { $summary }
 guide-show-duration = Tid: { $duration }
 guide-show-no-duration = Tid: guiden nævner ingen.
 guide-show-source = Kilde: { $source } (version { $version })
-guide-show-size = { $sections } dele og { $steps } spørgsmål, nummereret i guidens rækkefølge.
+guide-show-size = { $sections ->
+    [one] Én del
+   *[other] { $sections } dele
+} og { $steps ->
+    [one] ét spørgsmål
+   *[other] { $steps } spørgsmål
+}, nummereret i guidens rækkefølge.
 guide-show-legend = “Vores forslag” betyder, at dokumentet ikke nævner tidspunktet: det foreslår coachen selv, og teamet kan udsætte eller stoppe påmindelsen.
 guide-show-answer = Svar: { $kind }
 guide-show-answer-optional = Svar: { $kind } (valgfrit)

@@ -70,7 +70,13 @@ guide-show-about = About the guide: { $summary }
 guide-show-duration = Time: { $duration }
 guide-show-no-duration = Time: the guide names none.
 guide-show-source = Source: { $source } (version { $version })
-guide-show-size = { $sections } parts and { $steps } questions, numbered in the guide's order.
+guide-show-size = { $sections ->
+    [one] One part
+   *[other] { $sections } parts
+} and { $steps ->
+    [one] one question
+   *[other] { $steps } questions
+}, numbered in the guide's order.
 guide-show-legend = “Our suggestion” means the document does not name the timing: the coach proposes it, and the team can snooze or stop the reminder.
 guide-show-answer = Answer: { $kind }
 guide-show-answer-optional = Answer: { $kind } (optional)
