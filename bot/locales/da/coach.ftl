@@ -66,13 +66,6 @@ rejected-not-reached = I er ikke nået til “{ $step }” på jeres nuværende 
 rejected-unknown-step = Trinnet “{ $step }” findes ikke i guiden.
 rejected-moved-on = Spørgsmålet “{ $step }” er ikke længere det aktuelle; nu er det “{ $current }”.
 rejected-required = Det spørgsmål skal besvares, før I kan gå videre.
-rejected-too-long = Svaret er for langt: { $length } tegn, højst { $limit }. Forkort det og send det igen; intet er gemt.
-rejected-empty = Svaret er tomt. Skriv et svar, eller spring over med { CMD("spring") }, hvis spørgsmålet er valgfrit.
-rejected-not-text = Svar med tekst.
-rejected-not-yes-no = Svar ja eller nej.
-rejected-unknown-option = Vælg en af mulighederne (1-{ $count }), fx ved at trykke på en knap.
-rejected-too-few-items = Skriv mindst { $min } punkter, ét pr. linje (I har { $count }).
-rejected-too-many-items = Skriv højst { $max } punkter, ét pr. linje (I har { $count }).
 
 error-not-found = Det projekt findes ikke her.
 error-bad-request = Forespørgslen kunne ikke læses: { $reason }

@@ -63,13 +63,6 @@ rejected-not-reached = “{ $step }” is not on your current path yet.
 rejected-unknown-step = The guide has no step “{ $step }”.
 rejected-moved-on = The question “{ $step }” is no longer the current one; now it is “{ $current }”.
 rejected-required = This question must be answered before you can go on.
-rejected-too-long = The answer is too long: { $length } characters, at most { $limit }. Shorten it and send it again; nothing was saved.
-rejected-empty = The answer is empty. Type an answer, or skip with { CMD("skip") } if the question is optional.
-rejected-not-text = Please answer with text.
-rejected-not-yes-no = Please answer yes or no.
-rejected-unknown-option = Pick one of the options (1-{ $count }), e.g. by pressing a button.
-rejected-too-few-items = Write at least { $min } items, one per line (you have { $count }).
-rejected-too-many-items = Write at most { $max } items, one per line (you have { $count }).
 
 error-not-found = That project does not exist here.
 error-bad-request = The request could not be read: { $reason }
