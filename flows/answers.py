@@ -175,19 +175,23 @@ def _multi(step: Step, raw: Any) -> list[str] | Invalid:
 
 
 def _options_in(step: Step, part: str) -> list[str] | Invalid:
-    """The options one comma-separated part names: "3 5", "plakater", "plakater og podcast"."""
-    numbers = _bare(part).split()
-    if numbers and all(_ASCII_NUMBER.fullmatch(n) for n in numbers):
-        found = [_option_id(step, n, "several") for n in numbers]
+    """The options one comma-separated part names: "3", "1 3 5", "plakater", "plakater og podcast"."""
+    words = _bare(part).split()
+    if len(words) > 1 and all(_ASCII_NUMBER.fullmatch(w) for w in words):
+        pieces = words
     else:
         whole = _option_id(step, part, "several")
         pieces = _AND.split(part)
-        if not isinstance(whole, Invalid) or len(pieces) == 1:
+        # "Dialog og videndeling" is one label; "plakater og podcast" and "1 3 og 5" name several.
+        if isinstance(whole, str) or len(pieces) == 1:
             return [whole] if isinstance(whole, str) else whole
-        # "Dialog og videndeling" is one label; "plakater og podcast" names two.
-        found = [_option_id(step, piece, "several") for piece in pieces]
-    refused = next((f for f in found if isinstance(f, Invalid)), None)
-    return refused if refused is not None else [f for f in found if isinstance(f, str)]
+    found: list[str] = []
+    for piece in pieces:
+        named = _options_in(step, piece)
+        if isinstance(named, Invalid):
+            return named
+        found += named
+    return found
 
 
 def _option_id(step: Step, typed: str, pick: Pick) -> str | Invalid:
