@@ -89,3 +89,7 @@ terminal-hint-date = skriv en dato, fx 24.12.2026
 terminal-hint-list = ét punkt pr. linje; afslut med en tom linje
 terminal-hint-skip = valgfrit: { CMD("spring") } springer over
 terminal-default-user = Terminal-bruger
+terminal-list-dropped = { $count ->
+        [one] Punktet, I var i gang med, er ikke gemt.
+       *[other] De { $count } punkter, I var i gang med, er ikke gemt.
+    }

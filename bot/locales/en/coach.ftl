@@ -86,3 +86,7 @@ terminal-hint-date = type a date, e.g. 24.12.2026
 terminal-hint-list = one item per line; finish with an empty line
 terminal-hint-skip = optional: { CMD("skip") } skips it
 terminal-default-user = Terminal user
+terminal-list-dropped = { $count ->
+        [one] The item you were typing was not saved.
+       *[other] The { $count } items you were typing were not saved.
+    }
