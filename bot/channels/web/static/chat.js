@@ -446,16 +446,17 @@
     box.setAttribute("data-project-id", String(p.project_id));
     $("progress-project").textContent = t("progress_project", { id: String(p.project_id), project: p.project });
     $("progress-guide").textContent = t("progress_guide", { guide: p.guide });
-    var section = t("progress_section", { number: p.section_number, total: p.sections, section: p.section });
-    $("progress-section").textContent = section;
-    var answered = plural("progress_answered", Number(p.answered) || 0);
-    $("progress-answered").textContent = t(answered.key, answered.args);
-    var total = Math.max(1, Number(p.sections) || 1);
-    var number = Math.min(total, Math.max(0, Number(p.section_number) || 0));
+    // The section as the document names it ("Step 2: ...", "Trin 3.A: ..."), and the
+    // question's place among the questions on the team's own path ("12 af 31").
+    $("progress-section").textContent = p.section;
+    var total = Math.max(1, Number(p.questions) || 1);
+    var number = Math.min(total, Math.max(0, Number(p.question) || 0));
+    var counted = t("progress_question", { number: number, total: total });
+    $("progress-answered").textContent = counted;
     var bar = $("progress-bar");
     bar.setAttribute("aria-valuemax", String(total));
     bar.setAttribute("aria-valuenow", String(number));
-    bar.setAttribute("aria-valuetext", section);
+    bar.setAttribute("aria-valuetext", p.section + " · " + counted);
     $("progress-fill").style.width = (100 * number / total) + "%";
   }
 
