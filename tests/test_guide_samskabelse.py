@@ -483,6 +483,8 @@ def test_nobody_came_makes_the_team_rethink_before_a_new_date() -> None:
 
 @pytest.mark.parametrize("meeting", [2, 3])
 def test_a_later_meeting_that_did_not_happen_gets_a_new_date_too(meeting: int) -> None:
+    # "tidsplaner rykkes ... når mange partnere skal få deres kalendere til at arbejde
+    # sammen" holds for the second and third meeting as much as for the first.
     before = MAIN_ROUTE[: MAIN_ROUTE.index(HELD_2[0])]
     if meeting == 3:
         third = [
@@ -569,6 +571,8 @@ def test_a_team_with_a_logbook_is_reminded_weekly_as_our_suggestion_and_asked_ab
 
 
 def test_a_team_without_a_logbook_is_offered_the_chats_and_may_decline_it() -> None:
+    # The logbook "dokumenterer projektgruppens arbejde ... og den opbevarer informationerne
+    # over tid" – the chat keeps one; a team that wants none is not reminded of it.
     state, _ = walk([*OPSTART, ("logbook_start", "nej")])
     assert current_step(GUIDE, state) == "logbook_here"
 
@@ -581,6 +585,8 @@ def test_a_team_without_a_logbook_is_offered_the_chats_and_may_decline_it() -> N
 
 
 def test_after_no_logbook_nothing_on_the_way_mentions_the_logbook_again() -> None:
+    # The "Logbog:" question of phase 4 and every tip about the logbook belong to teams that
+    # keep one.
     route = [m for m in MAIN_ROUTE if m not in KEEPS_A_LOGBOOK and m not in LOGBOOK_ENTRY]
     route = [*route[: len(OPSTART)], *NO_LOGBOOK, *route[len(OPSTART) :]]
     state, effects = walk(route)
@@ -624,7 +630,7 @@ def test_invitations_not_sent_yet_wait_with_advice_on_who_can_open_the_door(word
 
     state, effects = advance(GUIDE, state, Answer(words, TODAY, "invitations_sent"))
 
-    assert [type(e) for e in effects if isinstance(e, Waiting)] == [Waiting]
+    assert Waiting("invitations_sent", TODAY.isoformat()) in effects
     assert current_step(GUIDE, state) == "invitations_sent", "no meeting date before the invitations are out"
     message = reminders(GUIDE, state)["invitations_sent:check-back"].message.da
     assert "bibliotekschefen" in message and "opringning" in message
