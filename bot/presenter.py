@@ -198,6 +198,8 @@ class Presenter:
 
     def value(self, step: Step, value: Any) -> str:
         match step.kind:
+            case PromptKind.CONFIRM if step.wait is not None:
+                return self.t.text("done") if value else self.t.text("not-yet")  # as its buttons say
             case PromptKind.CONFIRM:
                 return self.t.text("yes") if value else self.t.text("no")
             case PromptKind.SINGLE_CHOICE:

@@ -7,12 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
 from bot.config import Config, RemindersConfig
 from bot.delivery import Channel
 from bot.reminder_messages import compose
-from bot.worker import Deliverer, start_scheduler
+from bot.worker import Deliverer, Scheduler, start_scheduler
 from bot.worktime import WorkingTime
 from storage import outbox
 from storage.db import Database
@@ -62,17 +60,8 @@ async def look_for_stalled(db: Database, config: Config, now: datetime | None = 
         return await schedule_stalled(session, now or datetime.now(UTC), quiet, shift)
 
 
-def start(deliverer: Deliverer, db: Database, config: Config) -> AsyncIOScheduler:
+def start(deliverer: Deliverer, db: Database, config: Config) -> Scheduler:
     """Deliver every ``poll_seconds``, and look for quiet projects every hour."""
     scheduler = start_scheduler(deliverer, config.reminders.poll_seconds)
-    scheduler.add_job(
-        look_for_stalled,
-        "interval",
-        args=[db, config],
-        seconds=STALLED_EVERY.total_seconds(),
-        max_instances=1,
-        coalesce=True,
-        next_run_time=datetime.now(UTC),
-        id="stalled",
-    )
+    scheduler.every(STALLED_EVERY.total_seconds(), look_for_stalled, db, config, name="stalled")
     return scheduler

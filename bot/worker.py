@@ -33,10 +33,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.delivery import Channel, Failed, Result, RetryAfter, Sent, Target
@@ -49,6 +50,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 
+# How long a stop waits for a pass or look under way to finish before it cuts it off.
+STOP_GRACE_SECONDS = 20.0
 BACKOFF = (30.0, 60.0, 300.0, 1800.0, 7200.0)
 """Seconds to wait after the 1st, 2nd ... failed attempt when the platform names no time."""
 
@@ -353,25 +356,59 @@ async def _test_pause(point: str) -> None:
         await asyncio.Event().wait()
 
 
-def start_scheduler(deliverer: Deliverer, poll_seconds: float) -> AsyncIOScheduler:
-    """Run :meth:`Deliverer.run_due` now and every ``poll_seconds`` on the running event loop.
+class Scheduler(AsyncIOScheduler):
+    """APScheduler's asyncio scheduler, stopped politely.
 
-    One pass at a time (``max_instances=1``): a pass that runs long delivers everything
-    due meanwhile itself, so the polls it overlaps are skipped (``coalesce``), quietly.
+    Its executor cancels a job under way at shutdown, which would cut a pass or the
+    stalled look off in the middle of a transaction (and log a traceback). So every job
+    is added through :meth:`every`, which keeps track of the runs under way, and
+    :meth:`stop` lets those finish before it shuts down.
     """
+
+    def __init__(self) -> None:
+        super().__init__(timezone=UTC)
+        self.under_way: set[asyncio.Task[None]] = set()
+
+    def every(self, seconds: float, job: Callable[..., Awaitable[Any]], *args: Any, name: str) -> None:
+        """Run ``job(*args)`` now and every ``seconds``, one run at a time; the polls a long
+        run overlaps are skipped (``coalesce``), quietly."""
+
+        async def run(*job_args: Any) -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            self.under_way.add(task)
+            try:
+                await job(*job_args)
+            finally:
+                self.under_way.discard(task)
+
+        self.add_job(
+            run,
+            "interval",
+            args=list(args),
+            seconds=seconds,
+            max_instances=1,
+            coalesce=True,
+            next_run_time=datetime.now(UTC),
+            id=name,
+        )
+
+    async def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
+        """Start nothing new, let the runs under way finish (within ``grace``), then shut down."""
+        if self.state == STATE_STOPPED:
+            return
+        self.pause()
+        if self.under_way:
+            await asyncio.wait(set(self.under_way), timeout=grace)
+        self.shutdown(wait=False)
+
+
+def start_scheduler(deliverer: Deliverer, poll_seconds: float) -> Scheduler:
+    """Run :meth:`Deliverer.run_due` now and every ``poll_seconds`` on the running event loop."""
     logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)  # "skipped: already running"
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)  # "job executed successfully"
-    scheduler = AsyncIOScheduler(timezone=UTC)
-    scheduler.add_job(
-        _pass,
-        "interval",
-        args=[deliverer],
-        seconds=poll_seconds,
-        max_instances=1,
-        coalesce=True,
-        next_run_time=datetime.now(UTC),
-        id="outbox",
-    )
+    scheduler = Scheduler()
+    scheduler.every(poll_seconds, _pass, deliverer, name="outbox")
     scheduler.start()
     return scheduler
 
@@ -382,15 +419,13 @@ async def _pass(deliverer: Deliverer) -> None:
         log.info("outbox: %s", report)
 
 
-async def stop_scheduler(scheduler: AsyncIOScheduler, deliverer: Deliverer) -> None:
+async def stop_scheduler(scheduler: Scheduler, deliverer: Deliverer) -> None:
     """Stop polling; the pass under way finishes the messages being sent and gives back the rest."""
-    scheduler.shutdown(wait=False)
+    await scheduler.stop()
     await deliverer.close()
 
 
-async def run_until_stopped(
-    deliverer: Deliverer, start: Callable[[], AsyncIOScheduler], started: Callable[[], None]
-) -> None:
+async def run_until_stopped(deliverer: Deliverer, start: Callable[[], Scheduler], started: Callable[[], None]) -> None:
     """The ``worker`` command: deliver until SIGINT or SIGTERM, then stop cleanly (:func:`stop_scheduler`)."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()

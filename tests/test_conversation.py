@@ -19,7 +19,7 @@ import pytest
 from bot.channels.terminal.render import render
 from bot.coach import Coach
 from bot.i18n import Messages
-from bot.replies import ProgressReply, Reply
+from bot.replies import AnsweredReply, ProgressReply, Reply
 from flows.loader import parse_guide
 from flows.model import Guide
 from storage.db import Database
@@ -144,3 +144,33 @@ async def test_stopping_early_is_said_once_without_praise(team: Team) -> None:
     ended = said(await team.command("afslut"))
     assert ended.count("afsluttet") == 1
     assert "Godt arbejde" not in ended
+
+
+async def test_a_step_that_waits_says_back_done_as_its_button_says(sqlite_db: Database, clock: Clock) -> None:
+    raw: dict[str, Any] = {
+        "id": "ring",
+        "version": 1,
+        "source": "test",
+        "title": text("Ring"),
+        "summary": text("Ring op"),
+        "sections": [
+            {
+                "id": "step-1",
+                "title": text("Step 1: Ring"),
+                "steps": [
+                    {
+                        "id": "called",
+                        "kind": "confirm",
+                        "text": text("Har I ringet?"),
+                        "wait": {"message": text("Har I fået ringet?")},
+                    },
+                    {"id": "next_step", "kind": "text", "end": True, "text": text("Hvad er næste skridt?")},
+                ],
+            }
+        ],
+    }
+    team = Team(Coach(sqlite_db, {"ring": parse_guide(raw, "ring.yaml")}, clock=clock))
+    await team.command("start ring Opkald")
+    answered = [r for r in await team.say("1") if isinstance(r, AnsweredReply)]
+    assert [r.answer for r in answered] == ["Gjort"]
+    assert "→ Gjort" in said(await team.command("svar"))

@@ -382,3 +382,28 @@ async def test_the_header_is_asked_for_in_the_page_language_and_only_by_the_page
         assert response.status == 403 and "Alpha" not in await response.text()
     async with http.get(f"{api}/progress") as response:
         assert response.status == 400
+
+
+# --- lists and dates typed on one line -------------------------------------------------------------
+
+
+async def test_a_list_typed_on_one_line_is_sent_and_said_back_as_items(browser: Browser, web_server: str) -> None:
+    """kommer-forbi's step 2: "formulerer 3–4 centrale spørgsmål". A librarian who writes them
+    on one line, separated by commas, is not stopped by the page's count of lines."""
+    page = await open_room(browser, web_server, "conv-list")
+    await send(page, f"/start {VISIT} Spørgsmål")
+
+    async def is_key_questions(question: Locator) -> bool:
+        return await question.get_attribute("data-min-items") == "3"
+
+    await Answerer(page).until(is_key_questions)
+    question = await active_question(page)
+    assert question is not None, "kommer-forbi asks for 3–4 key questions"
+    await question.locator("textarea").fill("Hvordan bruger de stedet?, Hvad motiverer dem? og Hvor loyale er de?")
+    before = await turns(page)
+    await question.locator("button.submit-answer").click()
+    await wait_turn(page, before)
+    assert not await errors_shown(page)
+    await expect(page.locator("#messages")).to_contain_text(
+        "Hvordan bruger de stedet?; Hvad motiverer dem?; Hvor loyale er de?"
+    )

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, text
 
-from bot.worker import TEST_PAUSE
+from bot.worker import TEST_PAUSE, Scheduler
 from storage.db import Database
 from storage.models import NudgeRow
 from tests.conftest import POSTGRES_URL
@@ -99,3 +99,24 @@ async def test_a_worker_killed_after_send_before_the_mark_delivers_that_reminder
     await deliver_with_a_fresh_worker(postgres_db, chat)
     assert [message.marks for message in chat.posted] == [[0], [0], [1]], "one duplicate, nothing lost"
     assert chat.copies() == {0: 2, 1: 1}
+
+
+async def test_a_stop_lets_the_run_under_way_finish_rather_than_cutting_it_off() -> None:
+    """APScheduler's asyncio executor cancels a job under way at shutdown; a stalled look
+    cut off mid-transaction logged a traceback when `serve` was stopped right after start."""
+
+    started, finished = asyncio.Event(), []
+
+    async def slow_look() -> None:
+        started.set()
+        await asyncio.sleep(0.2)
+        finished.append("done")
+
+    scheduler = Scheduler()
+    scheduler.every(3600, slow_look, name="look")
+    scheduler.start()
+    await asyncio.wait_for(started.wait(), timeout=5)
+    await scheduler.stop()
+    assert finished == ["done"]
+    assert not scheduler.under_way
+    await scheduler.stop()  # a second stop is harmless

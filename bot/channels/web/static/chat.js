@@ -728,10 +728,13 @@
         } else {
           var lines = listLines(area.value);
           if (!lines.length) { showFieldError(box, "text_empty"); area.focus(); return; }
-          if (q.min_items && lines.length < q.min_items) {
+          // One line may hold several items ("A, B og C"): the coach splits it and says
+          // what it understood, so only lines typed one by one are counted here.
+          var counted = lines.length > 1;
+          if (counted && q.min_items && lines.length < q.min_items) {
             showFieldError(box, "list_too_few", { min: q.min_items }); area.focus(); return;
           }
-          if (q.max_items && lines.length > q.max_items) {
+          if (counted && q.max_items && lines.length > q.max_items) {
             showFieldError(box, "list_too_many", { max: q.max_items }); area.focus(); return;
           }
           var tooLong = lines.filter(function (line) { return line.length > MAX_TEXT; })[0];
@@ -757,6 +760,25 @@
         var value = input.value;
         if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) { showFieldError(box, "date_empty"); input.focus(); return; }
         send(value, formatDate(value));
+      };
+    } else if (kind === "dates") {
+      // Several dates (the next events and the following ones): typed as people write
+      // them, read by the coach, which says back the dates it understood.
+      var datesId = nextId("a");
+      var datesHint = el("p", { "class": "field-hint", id: datesId + "-hint" });
+      translate(datesHint, "dates_hint");
+      var dates = el("textarea", {
+        id: datesId, "class": "answer-dates", rows: 3,
+        "aria-labelledby": textId, "aria-describedby": describedBy + " " + datesId + "-hint"
+      });
+      if (Array.isArray(q.current)) { dates.value = q.current.map(formatDate).join("\n"); }
+      firstControl = dates;
+      controls.appendChild(dates);
+      controls.appendChild(datesHint);
+      submit = function () {
+        var value = dates.value.trim();
+        if (!value) { showFieldError(box, "date_empty"); dates.focus(); return; }
+        send(value, value);
       };
     } else {
       // A kind this page does not know yet: a plain text field still answers it.
