@@ -339,8 +339,8 @@ def reminders(guide: Guide, state: FlowState) -> dict[str, ScheduleNudge]:
             if nudge.when and not holds(nudge.when, counted):
                 continue
             key = f"{step_id}:{nudge.kind}:{index}"
-            repeat = _chosen(guide, counted, nudge.repeat_from, "repeat") or nudge.repeat
-            offset = _chosen(guide, counted, nudge.offset_from, "offset") or nudge.offset
+            repeat = _chosen(guide, counted, nudge.repeat_from, "repeat", nudge.repeat)
+            offset = _chosen(guide, counted, nudge.offset_from, "offset", nudge.offset)
             anchors = _anchors(key, guide.step(nudge.at), counted.get(nudge.at)) if nudge.at else {key: (None, None)}
             for anchored_key, (day, at) in anchors.items():
                 wanted[anchored_key] = ScheduleNudge(
@@ -385,12 +385,13 @@ def _check_back(step: Step, counted: Mapping[str, Any]) -> ScheduleNudge:
     )
 
 
-def _chosen(guide: Guide, counted: Mapping[str, Any], step_id: str | None, field: str) -> Any:
-    """The ``repeat`` or ``offset`` the team chose on ``step_id``, or None before it is answered."""
-    if step_id is None or step_id not in counted:
-        return None
-    option = guide.step(step_id).option(counted[step_id])
-    return getattr(option, field) if option else None
+def _chosen(guide: Guide, counted: Mapping[str, Any], step_id: str | None, field: str, default: Any) -> Any:
+    """The ``repeat`` or ``offset`` the team chose on ``step_id``; ``default`` before it is answered.
+
+    A chosen lead time of zero ("samme dag") is a choice too, so this never tests truth."""
+    option = guide.step(step_id).option(counted[step_id]) if step_id is not None and step_id in counted else None
+    chosen = getattr(option, field) if option is not None else None
+    return default if chosen is None else chosen
 
 
 def _anchors(key: str, date_step: Step, value: Any) -> dict[str, tuple[date | None, time | None]]:

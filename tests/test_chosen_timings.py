@@ -234,3 +234,12 @@ async def test_a_question_for_several_dates_says_so_in_the_terminal(sqlite_db: D
     question = [r for r in replies if isinstance(r, QuestionReply)][-1]
     assert question.kind == "dates"
     assert "en eller flere datoer" in render(question, Messages("da"))
+
+
+def test_a_chosen_lead_time_of_none_at_all_is_a_choice_too() -> None:
+    """ "Samme dag" is a lead time of zero, which must win over the nudge's own offset."""
+    raw = club_guide()
+    raw["sections"][0]["steps"][2]["nudges"][0]["offset"] = "-P3D"
+    guide = parse_guide(raw, "klub.yaml")
+    state, _ = walk(guide, ("cadence", "monthly"), ("lead", "same-day"), ("first_issue", "15. januar"))
+    assert reminders(guide, state)["first_issue:newsletter:0"].offset == timedelta(0)

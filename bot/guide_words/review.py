@@ -25,11 +25,10 @@ def review(guide: Guide, lang: str, check_back_days: int) -> str:
 class _Review:
     def __init__(self, guide: Guide, t: Messages, check_back: timedelta) -> None:
         self.guide, self.t, self.lang = guide, t, t.lang
-        self.numbers = {step.id: number for number, step in enumerate(guide.steps, start=1)}
         self.words = GuideWords(t, guide, check_back, self.refer)
 
     def refer(self, step_id: str) -> str:
-        return self.t.text("words-step-numbered", number=self.numbers[step_id], question=self.question(step_id))
+        return self.t.text("words-step-numbered", number=self.guide.number(step_id), question=self.question(step_id))
 
     def question(self, step_id: str) -> str:
         return self.guide.step(step_id).text.get(self.lang)
@@ -61,7 +60,7 @@ class _Review:
             lines.append(section.intro.get(self.lang))
         lines += [f"• {tip.get(self.lang)}" for tip in section.tips]
         for step in section.steps:
-            lines += ["", f"{self.numbers[step.id]}. {step.text.get(self.lang)}"]
+            lines += ["", f"{self.guide.number(step.id)}. {step.text.get(self.lang)}"]
             lines += [INDENT + detail for detail in self.step(step)]
         return lines
 
@@ -131,7 +130,7 @@ class _Review:
         return [opens, *(f"{INDENT}{n}. {q.get(self.lang)}" for n, q in enumerate(questions, start=1))]
 
     def branch(self, step: Step, transition: Transition, index: int) -> str:
-        target = {"number": self.numbers[transition.to], "question": self.question(transition.to)}
+        target = {"number": self.guide.number(transition.to), "question": self.question(transition.to)}
         if transition.when is not None:
             return self.t.text("guide-show-branch", condition=self.words.condition(transition.when, step), **target)
         if index:
