@@ -342,8 +342,10 @@ TIMINGS = {
         **{(f"meeting{n}_date", "document_meeting"): True for n in (1, 2, 3)},  # "før, under og efter"
     },
     "vejviseren": {
-        ("activity_date", "communication_before"): True,  # "Før" / "Efter" without days
+        ("activity_date", "communication_booking"): True,  # "Før" / "Efter" without days
+        ("activity_date", "communication_before"): True,
         ("activity_date", "communication_after"): True,
+        ("activity_held", "check-back"): True,  # two days after the activity is ours
     },
     "klubfaellesskaber": {
         ("newsletter_start", "newsletter"): False,  # "en gang om måneden"
