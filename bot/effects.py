@@ -32,7 +32,10 @@ async def apply(ctx: TurnContext, project: Project, guide: Guide, effects: Seque
                 repo.audit(project.id, author, "pause", now, step=step)
             case engine.ScheduleNudge() as nudge:
                 check_back = timedelta(days=ctx.settings.check_back_days)
-                due = ctx.working_time.next_moment(nudge.due_at(now, ctx.tz, check_back=check_back), not_before=now)
+                moment = nudge.due_at(now, ctx.tz, check_back=check_back)
+                if nudge.lapses and moment < now:
+                    continue
+                due = ctx.working_time.next_moment(moment, not_before=now)
                 row = await repo.schedule_nudge(
                     project,
                     nudge.key,
@@ -69,5 +72,6 @@ async def apply(ctx: TurnContext, project: Project, guide: Guide, effects: Seque
                 replies.append(TextReply(ctx.t("debrief-opening")))
             case engine.Finished(complete=complete):
                 repo.audit(project.id, author, "finish", now, complete=complete)
-                replies.append(TextReply(ctx.t("finished", project=project.name)))
+                said = "finished" if complete else "finished-early"
+                replies.append(TextReply(ctx.t(said, project=project.name)))
     return replies

@@ -23,7 +23,7 @@ from bot.replies import (
     TipReply,
     question_key,
 )
-from bot.richtext import Rich, Span, items, line, paragraph
+from bot.richtext import Line, Rich, Span, items, line, numbered, paragraph
 from flows import engine
 from flows.dates import DateReading
 from flows.engine import FlowState
@@ -92,16 +92,16 @@ class Presenter:
         return replies
 
     def progress(self, project: Project, guide: Guide, state: FlowState, current: str) -> ProgressReply:
-        section = guide.section_of(current)
-        path = engine.active_path(guide, state)
+        """Where the team is: the section by the document's own name, and the question's
+        place among the questions on their path ("12 af 31")."""
+        path = engine.expected_path(guide, state)
         return ProgressReply(
             project_id=project.id,
             project=project.name,
             guide=self.text(guide.title),
-            section=self.text(section.title),
-            section_number=guide.sections.index(section) + 1,
-            sections=len(guide.sections),
-            answered=sum(1 for s in path if s in state.answers),
+            section=self.text(guide.section_of(current).title),
+            question=path.index(current) + 1,
+            questions=len(path),
         )
 
     def question(self, project: Project, step: Step, current: Any) -> QuestionReply:
@@ -114,7 +114,7 @@ class Presenter:
         return QuestionReply(
             project_id=project.id,
             step=step.id,
-            kind=step.kind.value,
+            kind="dates" if step.many else step.kind.value,
             text=self.text(step.text),
             help=self.text(step.help) if step.help else None,
             choices=choices,
@@ -141,29 +141,53 @@ class Presenter:
         if not on_path:
             return [TextReply(self.t("answers-none", project=project.name), audience="asker")]
         listed = [
-            line(Span(self.text(guide.step(s).text), "strong"), "\n→ ", self.value(guide.step(s), state.answers[s]))
+            (
+                guide.number(s),
+                line(
+                    Span(self.text(guide.step(s).text), "strong"), "\n→ ", self.value(guide.step(s), state.answers[s])
+                ),
+            )
             for s in on_path
         ]
-        text = self.t("answers-header", project=project.name) + items(listed, ordered=True)
+        text = self.t("answers-header", project=project.name) + numbered(listed)
         off_path = [s.id for s in guide.steps if s.id in state.answers and s.id not in path]
         if off_path:
-            text += self.t("answers-off-path") + items(
-                line(f"{self.text(guide.step(s).text)} → {self.value(guide.step(s), state.answers[s])}")
-                for s in off_path
-            )
+            text += self.t("answers-off-path") + self.off_path(guide, state, off_path)
         return [TextReply(text + self.t("answers-edit-hint"), audience="asker")]
 
+    def _answer_line(self, step: Step, value: Any) -> Line:
+        return line(Span(self.text(step.text), "strong"), "\n→ ", self.value(step, value))
+
+    def off_path(self, guide: Guide, state: FlowState, step_ids: Sequence[str]) -> Rich:
+        """Answers kept from a branch the team has left, with their questions' numbers."""
+        return numbered(
+            (guide.number(s), line(f"{self.text(guide.step(s).text)} → {self.value(guide.step(s), state.answers[s])}"))
+            for s in step_ids
+        )
+
+    def edited(self, guide: Guide, change: engine.SaveAnswer, left: Sequence[str], state: FlowState) -> Reply:
+        """What an edit changed, old → new, and which answers now belong to a branch left behind."""
+        step = guide.step(change.step)
+        old = self.value(step, change.previous) if change.previous is not None else self.t.text("edited-unanswered")
+        text = self.t(
+            "edited",
+            number=str(guide.number(step.id)),
+            question=self.text(step.text),
+            old=old,
+            new=self.value(step, change.value),
+        )
+        if left:
+            text += self.t("edited-branch-left") + self.off_path(guide, state, left)
+        return TextReply(text)
+
     @staticmethod
-    def step_id(guide: Guide, state: FlowState, reference: str, number: int | None) -> str | None:
-        """A step by id, or by its number in the ``answers`` list."""
+    def step_id(guide: Guide, reference: str, number: int | None) -> str | None:
+        """A step by id, or by its number in the guide (the number the ``answers`` list shows)."""
         reference = reference.strip()
         if guide.has_step(reference):
             return reference
-        if number is not None:
-            answered = [s for s in engine.active_path(guide, state) if s in state.answers]
-            if 1 <= number <= len(answered):
-                return answered[number - 1]
-        return None
+        step = guide.numbered(number) if number is not None else None
+        return step.id if step else None
 
     def step_text(self, guide: Guide, step_id: str) -> str:
         return self.text(guide.step(step_id).text) if guide.has_step(step_id) else step_id
@@ -182,6 +206,8 @@ class Presenter:
                 return ", ".join(labels) if labels else self.t.text("nothing-ticked")
             case PromptKind.LIST:
                 return "; ".join(value)
+            case PromptKind.DATE if isinstance(value, list):
+                return "; ".join(self.value(step, day) for day in value)
             case PromptKind.DATE:
                 reading = DateReading.from_value(value)
                 if reading.time is None:

@@ -99,9 +99,8 @@ class ProgressReply(Placement):
     project: str
     guide: str
     section: str
-    section_number: int
-    sections: int
-    answered: int
+    question: int
+    questions: int
     type: Literal["progress"] = "progress"
 
 
@@ -120,7 +119,8 @@ class QuestionReply(Placement):
     """A question to answer. ``kind`` tells the channel which widget fits.
 
     Choice kinds (single_choice, multi_choice, checklist, confirm) render as buttons or
-    checkboxes; text, list and date as a form field. ``current`` is the saved answer when
+    checkboxes; text, list, date and dates (several dates, a date step with ``many``) as a
+    form field. ``current`` is the saved answer when
     the team comes back to a question. ``key`` lets a later reply replace it.
     """
 

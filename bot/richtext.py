@@ -48,9 +48,19 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class ItemList:
+    """A list; an ordered one counts from 1 unless ``numbers`` gives each item its own
+    (a guide's questions keep their numbers when some are left out)."""
+
     items: tuple[Line, ...]
     ordered: bool = False
+    numbers: tuple[int, ...] = ()
     kind: Literal["list"] = "list"
+
+    def markers(self) -> list[str]:
+        if not self.ordered:
+            return ["•"] * len(self.items)
+        numbers = self.numbers or range(1, len(self.items) + 1)
+        return [f"{number}." for number in numbers]
 
 
 Block = Paragraph | ItemList
@@ -79,6 +89,12 @@ def line(*parts: Inline | str) -> Line:
 
 def items(lines: Iterable[Line], ordered: bool = False) -> Rich:
     return Rich((ItemList(tuple(lines), ordered),))
+
+
+def numbered(pairs: Iterable[tuple[int, Line]]) -> Rich:
+    """An ordered list whose items carry their own numbers."""
+    listed = list(pairs)
+    return Rich((ItemList(tuple(item for _, item in listed), True, tuple(n for n, _ in listed)),))
 
 
 def paragraph(*lines: Line) -> Rich:
@@ -204,8 +220,7 @@ def render_plain(rich: Rich, command_prefix: str) -> str:
         if isinstance(block, Paragraph):
             out += ["".join(_plain_inline(part, command_prefix) for part in parts) for parts in block.lines]
         else:
-            for number, parts in enumerate(block.items, start=1):
-                marker = f"{number}." if block.ordered else "•"
+            for marker, parts in zip(block.markers(), block.items, strict=True):
                 out.append(f"{marker} " + "".join(_plain_inline(part, command_prefix) for part in parts))
     return "\n".join(out)
 
@@ -237,8 +252,8 @@ def render_mrkdwn(rich: Rich, command_prefix: str) -> str:
         else:
             out.append(
                 "\n".join(
-                    f"{f'{n}.' if block.ordered else '•'} " + "".join(inline(p) for p in parts)
-                    for n, parts in enumerate(block.items, start=1)
+                    f"{marker} " + "".join(inline(p) for p in parts)
+                    for marker, parts in zip(block.markers(), block.items, strict=True)
                 )
             )
     return "\n\n".join(out)

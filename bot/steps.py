@@ -34,9 +34,12 @@ async def run_event(ctx: TurnContext, project: Project, event: engine.Event) -> 
         return await _rejected(ctx, project, guide, state, event, rejected)
     await claim(ctx, project, new)
     replies = _answered(ctx, project, guide, on_screen, event, results)
+    replies += _changed(ctx, guide, state, new, results)
     replies += await effects.apply(ctx, project, guide, results)
     if any(isinstance(result, engine.Waiting) for result in results):
         return replies  # "not yet": the coach says when it asks again, rather than asking again now
+    if any(isinstance(result, engine.Finished) for result in results):
+        return replies  # the end is said once, by the Finished effect
     current = engine.current_step(guide, new)
     entering = current is not None and (
         on_screen is None or guide.section_of(current) is not guide.section_of(on_screen)
@@ -64,6 +67,21 @@ def _answered(
         if isinstance(result, engine.Waiting) and result.step == on_screen:
             return [ctx.present.answered(project, step, ctx.t.text("not-yet"), ctx.author)]
     return []
+
+
+def _changed(
+    ctx: TurnContext, guide: Guide, before: FlowState, after: FlowState, results: list[engine.Effect]
+) -> list[Reply]:
+    """An answer that replaced an earlier one says what changed, old → new, and which
+    answers now lie on the branch it left (kept, but no longer counted)."""
+    was_on = engine.active_path(guide, before)
+    now_on = set(engine.active_path(guide, after))
+    left = [s for s in was_on if s in before.answers and s not in now_on]
+    return [
+        ctx.present.edited(guide, result, left, after)
+        for result in results
+        if isinstance(result, engine.SaveAnswer) and result.previous is not None and result.previous != result.value
+    ]
 
 
 async def _rejected(

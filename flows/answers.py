@@ -46,6 +46,8 @@ def parse_answer(step: Step, raw: Any, today: date) -> Any | Invalid:
             return _single(step, raw)
         case PromptKind.MULTI_CHOICE | PromptKind.CHECKLIST:
             return _multi(step, raw)
+        case PromptKind.DATE if step.many:
+            return _dates(raw, today)
         case PromptKind.DATE:
             return _date(raw, today)
         case PromptKind.LIST:
@@ -158,3 +160,43 @@ def _items(step: Step, raw: Any) -> list[str] | Invalid:
     if step.max_items and len(items) > step.max_items:
         return Invalid("too-many-items", {"max": step.max_items, "count": len(items)})
     return items
+
+
+_DATE_SEPARATORS = re.compile(r"[\n;]+|,\s*|\s+og\s+|\s+and\s+", re.IGNORECASE)
+
+
+def _dates(raw: Any, today: date) -> list[str] | Invalid:
+    """A ``many`` date step's value: the dates in order, each as :func:`_date` stores it.
+
+    Typed one per line or "15. januar, 12. februar og 10. marts". A line that reads as one
+    date with a comma in it ("fredag, 15. januar") is one date. Dates already past are kept
+    without asking: the list records the events held as well as the ones to come.
+    """
+    if isinstance(raw, list) and all(isinstance(item, str) for item in raw):
+        pieces = [piece for item in raw for piece in _date_pieces(item, today)]
+    elif isinstance(raw, str):
+        pieces = _date_pieces(raw, today)
+    else:
+        return Invalid("bad-date", {"example": DATE_EXAMPLE})
+    values: list[str] = []
+    for piece in pieces:
+        reading = read_date(piece, today)
+        if isinstance(reading, Invalid):
+            return reading
+        if reading.value not in values:
+            values.append(reading.value)
+    return sorted(values) if values else Invalid("empty")
+
+
+def _date_pieces(text: str, today: date) -> list[str]:
+    """The date phrases in ``text``: each line whole if it reads as one date, else split."""
+    pieces: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if isinstance(read_date(line, today), DateReading):
+            pieces.append(line)
+        else:
+            pieces += [p.strip() for p in _DATE_SEPARATORS.split(line) if p.strip()]
+    return pieces

@@ -146,7 +146,9 @@ class ScheduleNudge:
     ``after`` counts from now; ``on_date`` (plus ``offset``) anchors on a date answer, at
     ``on_time`` when the answer names a time and the offset is zero, else at the caller's
     hour. With neither, the nudge is a check-back timed by the deployment's default.
-    ``suggested`` says the timing is the coach's proposal, not the document's.
+    ``suggested`` says the timing is the coach's proposal, not the document's. ``lapses``
+    marks a reminder about one of many dates (events listed together, past ones included):
+    when its moment has passed it is dropped rather than sent late.
     """
 
     key: str
@@ -159,6 +161,7 @@ class ScheduleNudge:
     repeat: Repeat | None = None
     suggested: bool = False
     on_time: time | None = None
+    lapses: bool = False
 
     def due_at(
         self, now: datetime, tz: ZoneInfo, at: time = time(9, 0), check_back: timedelta = timedelta(days=3)
@@ -261,6 +264,27 @@ def active_path(guide: Guide, state: FlowState) -> list[str]:
     return path
 
 
+def expected_path(guide: Guide, state: FlowState) -> list[str]:
+    """The active path, continued to its end as the guide's main way runs (the fallback
+    transition, else the first) for questions not answered yet: what "12 of 31" counts.
+
+    Answers given later can make it longer or shorter; it never counts a branch the team
+    has left behind.
+    """
+    path = active_path(guide, state)
+    if open_step(guide, state) is None:
+        return path
+    step = guide.step(path[-1])
+    while not step.stops:
+        main_way = [t.to for t in step.next if t.when is None] or [t.to for t in step.next[:1]]
+        following = main_way[0] if main_way else guide.following(step.id)
+        if following is None or following in path:
+            break
+        path.append(following)
+        step = guide.step(following)
+    return path
+
+
 def open_step(guide: Guide, state: FlowState) -> str | None:
     """The first step on the active path that is neither answered nor skipped; None when the path is complete."""
     last = active_path(guide, state)[-1]
@@ -312,22 +336,26 @@ def reminders(guide: Guide, state: FlowState) -> dict[str, ScheduleNudge]:
     wanted: dict[str, ScheduleNudge] = {}
     for step_id in owners:
         for index, nudge in enumerate(guide.step(step_id).nudges):
-            anchor = _anchor(counted.get(nudge.at)) if nudge.at else None
-            if (nudge.when and not holds(nudge.when, counted)) or (nudge.at and anchor is None):
+            if nudge.when and not holds(nudge.when, counted):
                 continue
             key = f"{step_id}:{nudge.kind}:{index}"
-            wanted[key] = ScheduleNudge(
-                key=key,
-                kind=nudge.kind,
-                step=step_id,
-                message=nudge.message,
-                after=nudge.after,
-                on_date=anchor[0] if anchor else None,
-                offset=nudge.offset,
-                repeat=nudge.repeat,
-                suggested=nudge.suggested,
-                on_time=anchor[1] if anchor and not nudge.offset else None,
-            )
+            repeat = _chosen(guide, counted, nudge.repeat_from, "repeat") or nudge.repeat
+            offset = _chosen(guide, counted, nudge.offset_from, "offset") or nudge.offset
+            anchors = _anchors(key, guide.step(nudge.at), counted.get(nudge.at)) if nudge.at else {key: (None, None)}
+            for anchored_key, (day, at) in anchors.items():
+                wanted[anchored_key] = ScheduleNudge(
+                    key=anchored_key,
+                    kind=nudge.kind,
+                    step=step_id,
+                    message=nudge.message,
+                    after=nudge.after,
+                    on_date=day,
+                    offset=offset,
+                    repeat=repeat,
+                    suggested=nudge.suggested,
+                    on_time=at if not offset else None,
+                    lapses=anchored_key != key,
+                )
     waiting = waiting_for(guide, state)
     if waiting is not None:
         wanted[f"{waiting}:{CHECK_BACK}"] = _check_back(guide.step(waiting), counted)
@@ -355,6 +383,25 @@ def _check_back(step: Step, counted: Mapping[str, Any]) -> ScheduleNudge:
         suggested=wait.suggested or not timed,
         on_time=anchor[1] if anchor and not wait.offset else None,
     )
+
+
+def _chosen(guide: Guide, counted: Mapping[str, Any], step_id: str | None, field: str) -> Any:
+    """The ``repeat`` or ``offset`` the team chose on ``step_id``, or None before it is answered."""
+    if step_id is None or step_id not in counted:
+        return None
+    option = guide.step(step_id).option(counted[step_id])
+    return getattr(option, field) if option else None
+
+
+def _anchors(key: str, date_step: Step, value: Any) -> dict[str, tuple[date | None, time | None]]:
+    """The dates a nudge ``at`` ``date_step`` is due on, by reminder key: one for a date
+    step, one per date (keyed by the date, so adding a later event leaves the others'
+    reminders alone) for a step with ``many`` dates."""
+    if not date_step.many:
+        anchor = _anchor(value)
+        return {key: anchor} if anchor else {}
+    days = value if isinstance(value, list) else []
+    return {f"{key}:{day}": anchor for day in days if (anchor := _anchor(day))}
 
 
 def _anchor(value: Any) -> tuple[date, time | None] | None:
@@ -529,6 +576,13 @@ def _goto(guide: Guide, state: FlowState, step_id: str) -> tuple[FlowState, list
     return replace(state, focus=None if step_id == open_step(guide, state) else step_id), []
 
 
+def _starts_over(wanted: ScheduleNudge | OpenDebrief, changed: str) -> bool:
+    """Whether re-answering ``changed`` sets ``wanted`` up again although nothing in it changed."""
+    if isinstance(wanted, ScheduleNudge) and wanted.on_date is not None:
+        return False
+    return wanted.step == changed
+
+
 def _changed(
     guide: Guide, before: FlowState, after: FlowState, changed: str, saved: list[Effect]
 ) -> tuple[FlowState, list[Effect]]:
@@ -536,12 +590,14 @@ def _changed(
 
     Reminders and debriefs are compared as wholes before and after, so leaving a branch
     cancels what it had set up and coming back to it sets that up again. The changed step's
-    own reminders start over, as re-answering means the clock starts now.
+    own reminders timed from the answer start over, as re-answering means the clock starts
+    now; one anchored on a date that did not change stays as it is (adding the following
+    event to a list leaves the earlier events' reminders alone).
     """
     wanted_before = {**reminders(guide, before), **_debriefs(guide, before)}
     wanted_after = {**reminders(guide, after), **_debriefs(guide, after)}
     effects = [*saved, *(CancelNudge(key) for key in wanted_before if key not in wanted_after)]
-    effects += [e for key, e in wanted_after.items() if wanted_before.get(key) != e or e.step == changed]
+    effects += [e for key, e in wanted_after.items() if wanted_before.get(key) != e or _starts_over(e, changed)]
     if not after.finished and open_step(guide, after) is None:
         paused = active_path(guide, after)[-1]
         if guide.step(paused).pause:

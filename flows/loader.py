@@ -170,15 +170,35 @@ def _check_step(guide: Guide, step: Step, ids: set[str], name: str) -> Iterator[
                 yield GuideProblem(name, step.id, f"nudge '{nudge.kind}': unknown step '{nudge.at}'")
             elif guide.step(nudge.at).kind is not PromptKind.DATE:
                 yield GuideProblem(name, step.id, f"nudge '{nudge.kind}': step '{nudge.at}' is not a date step")
+        for field, chosen in (("repeat_from", nudge.repeat_from), ("offset_from", nudge.offset_from)):
+            if chosen is not None:
+                problem = _choice_source(guide, chosen, field.removesuffix("_from"), ids)
+                if problem:
+                    yield GuideProblem(name, step.id, f"nudge '{nudge.kind}': {field} '{chosen}' {problem}")
     if step.wait is not None and step.wait.at is not None:
         if step.wait.at not in ids:
             yield GuideProblem(name, step.id, f"wait: unknown step '{step.wait.at}'")
         elif guide.step(step.wait.at).kind is not PromptKind.DATE:
             yield GuideProblem(name, step.id, f"wait: step '{step.wait.at}' is not a date step")
+        elif guide.step(step.wait.at).many:
+            yield GuideProblem(name, step.id, f"wait: step '{step.wait.at}' holds many dates; wait on one date")
     if not step.stops and not exits(guide, step):
         yield GuideProblem(name, step.id, "no way on: add 'next' or mark it 'end: true' or 'pause: true'")
     if step.next and all(t.when for t in step.next) and not _covers_all_answers(step):
         yield GuideProblem(name, step.id, "no way on for some answers: add a last 'next' without 'when'")
+
+
+def _choice_source(guide: Guide, step_id: str, field: str, ids: set[str]) -> str | None:
+    """Why ``step_id`` cannot set a nudge's ``field`` (repeat or offset), or None when it can."""
+    if step_id not in ids:
+        return "is not a step"
+    source = guide.step(step_id)
+    if source.kind is not PromptKind.SINGLE_CHOICE:
+        return "is not a single_choice step"
+    missing = [o.id for o in source.options if getattr(o, field) is None]
+    if missing:
+        return f"has options without '{field}': {', '.join(missing)}"
+    return None
 
 
 def _check_condition(guide: Guide, step: Step, condition: Condition, name: str) -> Iterator[GuideProblem]:

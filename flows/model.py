@@ -49,8 +49,13 @@ OPTION_KINDS = {PromptKind.SINGLE_CHOICE, PromptKind.MULTI_CHOICE, PromptKind.CH
 
 
 class Option(_Strict):
+    """One answer to a choice step. ``repeat`` and ``offset`` let the team's choice set a
+    reminder's rhythm or lead time (see :attr:`Nudge.repeat_from`, :attr:`Nudge.offset_from`)."""
+
     id: Slug
     label: Text
+    repeat: Repeat | None = None
+    offset: timedelta | None = None
 
 
 class Condition(_Strict):
@@ -79,6 +84,7 @@ class Transition(_Strict):
 
 class Repeat(StrEnum):
     WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
     MONTHLY = "monthly"
 
 
@@ -88,6 +94,10 @@ class Nudge(_Strict):
     Either ``after`` (a duration after the step is answered) or ``at`` (the id of a date
     step) with an optional ``offset`` from that date (negative means before it).
     Durations are ISO 8601, e.g. ``P7D``, ``PT2H``, ``-P3D``.
+
+    ``repeat_from`` and ``offset_from`` name a single-choice step whose chosen option sets
+    the rhythm or the lead time, so the team decides ("every other week, two days before");
+    until it is answered, ``repeat`` and ``offset`` apply.
     """
 
     kind: Slug
@@ -99,6 +109,8 @@ class Nudge(_Strict):
     repeat: Repeat | None = None
     suggested: bool = False
     """True when the timing is the coach's own proposal, not one the document names."""
+    repeat_from: Slug | None = None
+    offset_from: Slug | None = None
 
     @model_validator(mode="after")
     def _one_anchor(self) -> Nudge:
@@ -106,6 +118,8 @@ class Nudge(_Strict):
             raise ValueError("a nudge needs exactly one of 'after' (a duration) or 'at' (a date step)")
         if self.after is not None and self.after < timedelta(0):
             raise ValueError("'after' must not be negative")
+        if self.offset_from is not None and self.at is None:
+            raise ValueError("'offset_from' needs 'at'")
         return self
 
 
@@ -158,6 +172,9 @@ class Step(_Strict):
     nudges: list[Nudge] = []
     debrief: Debrief | None = None
     wait: Wait | None = None
+    many: bool = False
+    """A date step whose answer is a list of dates (the following events, too); a nudge
+    ``at`` it is scheduled for every date."""
 
     @model_validator(mode="after")
     def _fits_kind(self) -> Step:
@@ -175,6 +192,8 @@ class Step(_Strict):
             raise ValueError("a pause step has no 'next'")
         if self.pause and self.end:
             raise ValueError("a step either ends the guide or pauses it, not both")
+        if self.many and self.kind is not PromptKind.DATE:
+            raise ValueError("'many' belongs to date steps only")
         if self.wait is not None and self.kind is not PromptKind.CONFIRM:
             raise ValueError(f"only a confirm step can wait ('not yet'); this is a {self.kind} step")
         return self
@@ -215,6 +234,18 @@ class Guide(_Strict):
 
     def step(self, step_id: str) -> Step:
         return self._index[step_id][1]
+
+    def number(self, step_id: str) -> int:
+        """The question's number in the guide (file order, 1-based), the same on every path:
+        what ``edit 6`` and ``guides show`` refer to."""
+        return self._numbers[step_id]
+
+    def numbered(self, number: int) -> Step | None:
+        return self.steps[number - 1] if 1 <= number <= len(self.steps) else None
+
+    @cached_property
+    def _numbers(self) -> dict[str, int]:
+        return {step.id: index for index, step in enumerate(self.steps, start=1)}
 
     def section_of(self, step_id: str) -> Section:
         return self._index[step_id][0]

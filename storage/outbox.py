@@ -44,7 +44,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Conversation, NudgeRow, Project, Workspace
 
 ERROR_LENGTH = 500  # the size of the last_error column
-REPEATS: dict[str, relativedelta] = {"weekly": relativedelta(weeks=1), "monthly": relativedelta(months=1)}
+REPEATS: dict[str, relativedelta] = {
+    "weekly": relativedelta(weeks=1),
+    "fortnightly": relativedelta(weeks=2),
+    "monthly": relativedelta(months=1),
+}
 
 _nudges = NudgeRow.__table__
 _CONVERSATION = (_nudges.c.workspace_id, _nudges.c.conversation)

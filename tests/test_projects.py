@@ -76,7 +76,9 @@ def test_db_upgrade_command_migrates_an_empty_database(tmp_path: Path) -> None:
 async def test_finish_closes_a_project_early_and_it_then_takes_no_answers(team: Team) -> None:
     await team.command("start kommer-forbi A")
     await team.say("ja")
-    assert "er afsluttet. Godt arbejde" in said(await team.command("finish"))
+    ended = said(await team.command("finish"))
+    assert "er afsluttet, før guiden var gennemgået" in ended
+    assert "Godt arbejde" not in ended  # praise is for work done, not for stopping early
     replies = await team.say("Unge")
     assert "Projektet er afsluttet" in said(replies)
     assert "er afsluttet" in said(await team.command("status"))

@@ -49,6 +49,7 @@ def test_the_browser_never_tells_anyone_to_type_outreach(lang: str) -> None:
         params |= {"when": "w", "message": "m", "current": "c", "status": "s", "by": "b", "answer": "a"}
         params |= {"owner": "o", "started": "s", "line": "l", "about": "a", "task": "t"}
         params |= {"author": "a", "day": "d", "time": "t", "since": "s", "what": "w"}  # the logbook's words
+        params |= {"new": "n", "section": "s", "questions": 2}
         params |= {"date": "d", "on": date(2026, 12, 24), "day": 24, "month": 12, "days": 31, "weekday": 4, "typed": 1}
         text = str(render_web([TextReply(t(key, **params))], {}))
         assert "/outreach" not in text, key

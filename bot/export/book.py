@@ -84,9 +84,18 @@ def on_path(book: Logbook) -> list[Step]:
 
 
 def dated_answers(book: Logbook) -> list[tuple[Step, DateAnswer]]:
-    """Every date answer on the active path, in path order."""
-    found = [(step, DateAnswer.read(book.state.answers[step.id])) for step in on_path(book)]
-    return [(step, answer) for step, answer in found if step.kind is PromptKind.DATE and answer is not None]
+    """Every date answer on the active path, in path order; a step with many dates gives each."""
+    found = [
+        (step, DateAnswer.read(value))
+        for step in on_path(book)
+        if step.kind is PromptKind.DATE
+        for value in _values(book.state.answers[step.id])
+    ]
+    return [(step, answer) for step, answer in found if answer is not None]
+
+
+def _values(answer: Any) -> list[Any]:
+    return answer if isinstance(answer, list) else [answer]
 
 
 def glance_steps(book: Logbook) -> list[Step]:

@@ -40,7 +40,7 @@ def logbook_ics(book: Logbook, t: Messages) -> str:
         question = words.question(step.id)
         calendar.add_component(
             Event.new(
-                uid=f"{project.id}-{step.id}@{DOMAIN}",
+                uid=f"{project.id}-{step.id}{f'-{answer.day}' if step.many else ''}@{DOMAIN}",
                 stamp=book.made_at,
                 start=start,
                 end=end,

@@ -125,10 +125,15 @@ class Wording:
                 return labels or self.t.text("nothing-ticked")
             case PromptKind.LIST:
                 return [str(item) for item in value]
+            case PromptKind.DATE if isinstance(value, list):
+                return [self._date_value(day) for day in value]
             case PromptKind.DATE:
-                answer = DateAnswer.read(value)
-                return self.date_answer(answer) if answer else str(value)
+                return self._date_value(value)
         return str(value)
+
+    def _date_value(self, value: Any) -> str:
+        answer = DateAnswer.read(value)
+        return self.date_answer(answer) if answer else str(value)
 
     # --- journal and reminders -------------------------------------------------------------
 

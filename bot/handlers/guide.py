@@ -167,7 +167,7 @@ async def edit(ctx: TurnContext, args: str) -> list[Reply]:
     project = await ctx.project()
     guide, state = ctx.guide(project), ctx.state(project)
     reference, _, value = args.strip().partition(" ")
-    step_id = ctx.present.step_id(guide, state, reference, parse_number(reference))
+    step_id = ctx.present.step_id(guide, reference, parse_number(reference))
     if step_id is None:
         return [TextReply(ctx.t("edit-which"), audience="asker"), *ctx.present.answers(project, guide, state)]
     if value.strip():

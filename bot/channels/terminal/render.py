@@ -26,7 +26,8 @@ def render(reply: Reply, t: Messages) -> str:
         case TipReply(text=text):
             return f"💡 {render_plain(text, COMMAND_PREFIX)}"
         case ProgressReply():
-            return f"[{reply.project} · {reply.section_number}/{reply.sections} {reply.section}]"
+            where = t.text("progress", section=reply.section, question=reply.question, questions=reply.questions)
+            return f"[{reply.project} · {where}]"
         case QuestionReply():
             lines = [f"❓ {reply.text}"]
             if reply.help:
