@@ -160,6 +160,10 @@ class Answerer:
         elif kind == "date":
             await question.locator("input[type=date]").fill(DATE)
             await question.locator("button.submit-answer").click()
+        elif kind == "dates":
+            # Several dates, typed as people write them (the following events).
+            await question.locator("textarea").fill("24.12.2026 og 14.1.2027")
+            await question.locator("button.submit-answer").click()
         else:
             raise AssertionError(f"the page showed a question of unknown kind {kind!r}")
         await wait_turn(self.page, before)
