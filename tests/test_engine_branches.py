@@ -43,7 +43,6 @@ FOLLOW_UP = "acq_mail_sent:follow_up:0"
 MAIL_CHECK_BACK = "acq_mail_sent:check-back"
 AGENDA = "agenda_sent:check-back"
 VISITED_CHECK_BACK = "visited:check-back"
-VISIT_DEBRIEF_REMINDER = "visit_team:debrief:0"
 DEBRIEF_THREAD = "visited:debrief"
 BOOKING = "activity_date:communication_booking:0"
 BEFORE = "activity_date:communication_before:1"
@@ -243,7 +242,6 @@ def test_an_agenda_not_yet_sent_is_reminded_five_days_before_the_meeting_until_i
 
 def test_moving_the_meeting_moves_the_reminders_that_hang_on_its_date() -> None:
     state, effects = walk(VISIT, [*READY, *ACQUAINTANCE, *FOLLOWED_UP, *PREPARE, *VISIT_DAY[:3], ("visited", "nej")])
-    assert scheduled(effects)[VISIT_DEBRIEF_REMINDER].on_date == date(2026, 12, 10)
     assert scheduled(effects)[VISITED_CHECK_BACK].on_date == date(2026, 12, 10)
 
     state, effects = edit(VISIT, state, "meeting_date", "17.12.2026")
@@ -251,7 +249,7 @@ def test_moving_the_meeting_moves_the_reminders_that_hang_on_its_date() -> None:
     assert effects[0] == SaveAnswer("meeting_date", "2026-12-17", "2026-12-10")
     assert cancelled(effects) == []
     moved = scheduled(effects)
-    assert list(moved) == [VISIT_DEBRIEF_REMINDER, VISITED_CHECK_BACK]
+    assert list(moved) == [VISITED_CHECK_BACK]
     assert {nudge.on_date for nudge in moved.values()} == {date(2026, 12, 17)}
 
     _, effects = edit(VISIT, state, "meeting_date", "2026-12-17")
@@ -280,14 +278,14 @@ def test_changing_the_relation_after_the_visit_holds_every_later_reminder_until_
 
     state, effects = edit(VISIT, state, "relation", "close")
     assert effects[0] == SaveAnswer("relation", "close", "acquaintance")
-    assert cancelled(effects) == [VISIT_DEBRIEF_REMINDER, DEBRIEF_THREAD]
-    assert len(effects) == 3
+    assert cancelled(effects) == [DEBRIEF_THREAD]
+    assert len(effects) == 2
     assert current_step(VISIT, state) == "call_close"
 
     state, effects = walk(VISIT, [("call_close", "ja")], state)
     assert effects[0] == SaveAnswer("call_close", True)
-    assert list(scheduled(effects)) == [VISIT_DEBRIEF_REMINDER]
-    assert [e.key for e in effects[2:]] == [DEBRIEF_THREAD]
+    assert list(scheduled(effects)) == []
+    assert [e.key for e in effects[1:]] == [DEBRIEF_THREAD]
     assert current_step(VISIT, state) == "debriefed"
 
 

@@ -108,7 +108,7 @@ async def lived(team: Team, clock: Clock, db: Database) -> Lived:
     await team.say("ja", user="Ali")  # the agenda is sent ("nej" would keep them at the agenda until it is)
     await team.command("skip", user="Ali")  # the tour is optional
     await team.say("Lånerkort og en foredragsrække", user="Ali")
-    await team.say("Mette\nAli", user="Ali")  # the visit team: the debrief reminder on the meeting day
+    await team.say("Mette\nAli", user="Ali")  # the visit team; nothing is due before the visit
 
     await at(clock, LATER)
     await team.command("edit target_group Seniorer og pårørende i Nordby", user="Ali")
@@ -123,6 +123,14 @@ async def lived(team: Team, clock: Clock, db: Database) -> Lived:
         )
     await at(clock, datetime(2026, 11, 25, 11, 0, tzinfo=UTC))
     return Lived(team, clock, db, export.project_id)
+
+
+async def not_back_from_the_visit(lived: Lived) -> Logbook:
+    """Ali ticks the visit's questions and notes, then says "nej" to "Har I været på besøget?":
+    the coach asks again the day after the meeting (15 December), at 09:00."""
+    for answer in ("alle", "1", "nej"):
+        await lived.team.say(answer, user="Ali")
+    return await lived.book()
 
 
 # --- helpers that read what a manager reads ------------------------------------------------------
@@ -179,9 +187,13 @@ async def test_the_glance_lists_key_dates_open_tasks_the_next_step_and_upcoming_
     assert markdown_part(markdown, "### Næste skridt").strip() == (
         "Tag disse spørgsmål med på besøget. Sæt flueben ved dem, I vil spørge ind til:"
     )
+    # "hold et debriefing møde – og gerne lige med det samme" comes after the visit, so nothing is due before it.
+    assert "### Kommende påmindelser" not in markdown
+
+    markdown = logbook_markdown(await not_back_from_the_visit(lived), Messages("da"))
     assert items(markdown_part(markdown, "### Kommende påmindelser")) == [
-        "tirsdag 15. december 2026 kl. 09:00: Når I kommer hjem fra besøget, så hold et debriefingmøde "
-        "– gerne med det samme. Del jeres indtryk og sammenfat jeres indsigter.",
+        "onsdag 16. december 2026 kl. 09:00: Har I været på besøget? Sig til, når I er hjemme igen "
+        "– så åbner jeg en tråd til debriefingmødet.",
     ]
 
 
@@ -292,11 +304,11 @@ async def test_a_skipped_question_says_so_and_who_skipped_it(lived: Lived) -> No
 async def test_list_answers_are_markdown_lists_under_headings_without_typing_hints(lived: Lived) -> None:
     markdown = logbook_markdown(await lived.book(), Messages("da"))
     headings = texts(rendered(markdown), "h3")
-    assert "Sæt jer sammen og formulér 3-4 centrale spørgsmål, I gerne vil have svar på." in headings
+    assert "Sæt jer sammen og formuler 3–4 centrale spørgsmål, I gerne vil have svar på." in headings
     assert "Hvem tager med på besøget?" in headings
     assert not [h for h in headings if "pr. linje" in h or "(" in h]
     questions = markdown_part(
-        markdown, "### Sæt jer sammen og formulér 3-4 centrale spørgsmål, I gerne vil have svar på."
+        markdown, "### Sæt jer sammen og formuler 3–4 centrale spørgsmål, I gerne vil have svar på."
     )
     assert items(questions)[:3] == KEY_QUESTIONS
     assert "; ".join(KEY_QUESTIONS) not in markdown
@@ -402,27 +414,24 @@ async def test_a_csv_cell_with_semicolons_and_line_breaks_round_trips(lived: Liv
 
 
 async def test_the_calendar_holds_the_meeting_day_and_the_reminders_to_come(lived: Lived) -> None:
-    book = await lived.book()
+    book = await not_back_from_the_visit(lived)
     calendar = Calendar.from_ical(logbook_ics(book, Messages("da")))
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Copenhagen"]
     events = {str(event["UID"]): event for event in calendar.walk("VEVENT")}
     project = book.project.id
     assert set(events) == {
         f"{project}-meeting_date@outreach-coach",
-        f"{project}-reminder-visit_team-debrief-0@outreach-coach",
+        f"{project}-reminder-visited-check-back@outreach-coach",
     }
     meeting = events[f"{project}-meeting_date@outreach-coach"]
     assert str(meeting["SUMMARY"]) == "Hvornår er mødet? – Fitness Nord"
     assert (meeting.start, meeting.end) == (date(2026, 12, 15), date(2026, 12, 16))  # all day
-    debrief = events[f"{project}-reminder-visit_team-debrief-0@outreach-coach"]
-    assert debrief.start == datetime(2026, 12, 15, 9, 0, tzinfo=COPENHAGEN)
-    assert debrief.start.tzinfo is not None and str(debrief["DTSTART"].params["TZID"]) == "Europe/Copenhagen"
-    # The title is its first sentence, cut short.
-    assert (
-        str(debrief["SUMMARY"])
-        == "Påmindelse: Når I kommer hjem fra besøget, så hold et debriefingmøde… – Fitness Nord"
-    )
-    assert str(debrief["DESCRIPTION"]).startswith("Når I kommer hjem fra besøget, så hold et debriefingmøde – gerne")
+    check_back = events[f"{project}-reminder-visited-check-back@outreach-coach"]
+    assert check_back.start == datetime(2026, 12, 16, 9, 0, tzinfo=COPENHAGEN)
+    assert check_back.start.tzinfo is not None and str(check_back["DTSTART"].params["TZID"]) == "Europe/Copenhagen"
+    # The title is the message's first sentence.
+    assert str(check_back["SUMMARY"]) == "Påmindelse: Har I været på besøget? – Fitness Nord"
+    assert str(check_back["DESCRIPTION"]).startswith("Har I været på besøget? Sig til, når I er hjemme igen")
     stamps = {event.DTSTAMP for event in events.values()}
     assert stamps == {datetime(2026, 11, 25, 11, 0, tzinfo=UTC)}  # when the logbook was exported
 
