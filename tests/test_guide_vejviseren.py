@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
 
 from flows.engine import (
     Answer,
@@ -27,9 +26,9 @@ from flows.engine import (
     current_step,
     reminders,
 )
-from flows.model import Text
 from tests.engine_moves import SIGNPOST, TODAY
 from tests.test_engine_branches import SKIP, edit, scheduled, walk
+from tests.test_guide_kommer_forbi import texts
 
 # --- what a team answers, Trin by Trin ------------------------------------------------------
 
@@ -145,17 +144,6 @@ def sections_walked(state: FlowState) -> list[str]:
     return titles
 
 
-def every_text(node: Any) -> list[Text]:
-    """Every user-facing string of a guide, wherever it sits."""
-    if isinstance(node, Text):
-        return [node]
-    if isinstance(node, BaseModel):
-        return [t for name in type(node).model_fields for t in every_text(getattr(node, name))]
-    if isinstance(node, list | tuple):
-        return [t for item in node for t in every_text(item)]
-    return []
-
-
 # --- the order of the document, route by route ---------------------------------------------
 
 
@@ -232,7 +220,8 @@ def test_the_broadcast_methods_are_not_said_to_be_below() -> None:
     # is below, the methods are the next questions.
     key_person = SIGNPOST.step("key_person").help
     assert key_person is not None and "efterlyse" in key_person.da
-    assert all("nedenfor" not in text.da and "below" not in text.en for text in every_text(SIGNPOST))
+    assert not [t for t in texts(SIGNPOST, "da") if "nedenfor" in t]
+    assert not [t for t in texts(SIGNPOST, "en") if "below" in t]
 
 
 # --- Trin 3: what decides the route ---------------------------------------------------------
@@ -384,8 +373,7 @@ def test_the_trin_4_intro_says_who_facilitates() -> None:
 
 
 def test_the_danish_reads_plainly_and_the_english_has_no_calques() -> None:
-    texts = every_text(SIGNPOST)
-    danish, english = [t.da for t in texts], [t.en for t in texts]
+    danish, english = texts(SIGNPOST, "da"), texts(SIGNPOST, "en")
     assert not [t for t in danish if "Invitér" in t or '"' in t or "Hvad findes der ud over" in t]
     assert not [t for t in english if '"' in t]
     for calque in ("actor", "frames", "as the sender", "have the best hold", "red thread"):
