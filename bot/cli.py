@@ -22,6 +22,7 @@ from bot import reminder_job
 from bot.coach import Coach, UnknownProject
 from bot.config import Config, ConfigError, load_config
 from bot.export import FORMATS
+from bot.guide_words import review
 from bot.i18n import Messages
 from bot.reminder_job import make_deliverer
 from bot.startup import StartupError, bind, check_guides_in_use, open_database
@@ -152,19 +153,11 @@ def guides_list(ctx: click.Context, lang: str) -> None:
 @click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
 @click.pass_context
 def guides_show(ctx: click.Context, guide_id: str, lang: str) -> None:
-    """Every section and step of one guide."""
+    """The whole guide as a consultant reviews it: numbered questions, help, tips,
+    branches, and waits and reminders in words."""
     guide = _guide(ctx, guide_id)
-    click.echo(f"{guide.title.get(lang)}\n{guide.summary.get(lang)}\n")
-    for section in guide.sections:
-        click.echo(f"## {section.title.get(lang)}")
-        for step in section.steps:
-            optional = "" if step.required else " (optional)"
-            click.echo(f"  - {step.id} [{step.kind}{optional}]: {step.text.get(lang)}")
-            for option in step.options:
-                click.echo(f"      · {option.id}: {option.label.get(lang)}")
-            for nudge in step.nudges:
-                anchor = f"after {nudge.after}" if nudge.after is not None else f"at {nudge.at} {nudge.offset}"
-                click.echo(f"      ⏰ {nudge.kind} {anchor}")
+    check_back_days = _config(ctx.find_root()).reminders.check_back_days
+    click.echo(review(guide, lang, check_back_days), nl=False)
 
 
 @guides.command("validate")

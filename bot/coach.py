@@ -27,7 +27,8 @@ from bot.context import NoProject, TurnContext, UnknownProject
 from bot.export import Logbook
 from bot.i18n import Messages
 from bot.presenter import Presenter
-from bot.replies import Reply, TextReply, Turn, dump_replies, load_replies
+from bot.replies import ProgressReply, Reply, TextReply, Turn, dump_replies, load_replies
+from flows import engine
 from flows.model import Guide
 from storage.db import Database
 from storage.repository import (
@@ -181,6 +182,31 @@ class Coach:
             lang=Messages(lang).lang,
             made_at=self.clock(),
         )
+
+    # --- for channels that show where the conversation stands beside the chat -------------
+
+    async def progress(self, platform: str, workspace: str, conversation: str, lang: str) -> ProgressReply | None:
+        """Where the conversation's current project (the one a typed answer goes to) stands,
+        worded in ``lang``; None when the conversation has no project. The browser's header
+        follows it, so it changes with a switch, a delete or the page's language, not only
+        when a question is asked. A finished project shows its last section. Looked up
+        without creating anything."""
+        async with self.db.transaction() as session:
+            found = self._workspaces.get((platform, workspace))
+            if found is None:
+                try:
+                    found = await find_workspace(session, platform, workspace)
+                except NotFound:
+                    return None
+            repo = WorkspaceRepo(session, found.id)
+            ref = self._conversations.get((found.id, conversation)) or await repo.find_conversation(conversation)
+            project = await repo.focused_project(ref.id) if ref else None
+        if project is None:
+            return None
+        guide = self.guides[project.guide_id]
+        state = TurnContext.state(project)
+        step = engine.current_step(guide, state) or engine.active_path(guide, state)[-1]
+        return Presenter(Messages(lang), self.guides).progress(project, guide, state, step)
 
 
 async def _dispatch(ctx: TurnContext) -> list[Reply]:

@@ -6,11 +6,13 @@ the files of one language form one bundle, and a key defined twice is an error.
 Fluent handles plurals and variables per language, so sentences stay whole in the data
 files instead of being glued together in code. The files are written in the markup of
 :func:`bot.richtext.parse_markup`; ``{ CMD("start <guide>") }`` mentions a command, which
-each channel shows in its own form. Every string value passed in is literal text.
+each channel shows in its own form. Every string value passed in is literal text; a
+:class:`Keyword` is a word a message selects on (``{ $shown -> [numbers] ... }``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,14 @@ DEFAULT_LANGUAGE = "da"
 
 def language(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """A word a message selects a variant by, never shown as it is: literal text, which every
+    other string becomes, would match no variant."""
+
+    word: str
 
 
 class Messages:
@@ -54,6 +64,8 @@ class Messages:
 
 
 def _value(value: Any) -> Any:
+    if isinstance(value, Keyword):
+        return value.word
     if isinstance(value, str):
         return literal(value)
     if isinstance(value, Mention):

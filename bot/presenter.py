@@ -8,14 +8,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_skeleton
+from babel.lists import format_list
 
-from bot.i18n import Messages
+from bot.i18n import Keyword, Messages
 from bot.replies import (
     Action,
     ActionsReply,
     AnsweredReply,
     Audience,
     Choice,
+    ChoiceForm,
     ProgressReply,
     QuestionReply,
     Reply,
@@ -223,12 +225,20 @@ class Presenter:
 
     # --- events -----------------------------------------------------------------------
 
-    def rejection(self, guide: Guide, rejected: engine.Rejected) -> Rich:
-        params = {k: v for k, v in rejected.params.items() if k != "value"}
+    def rejection(self, guide: Guide, rejected: engine.Rejected, shown: ChoiceForm) -> Rich:
+        """Why an event was refused, naming only the ways of answering the channel offers:
+        numbers where it shows numbered choices, buttons where it shows buttons (``shown``)."""
+        params: dict[str, Any] = {k: v for k, v in rejected.params.items() if k != "value"}
         for key in ("step", "current"):
             if isinstance(params.get(key), str):
                 params[key] = self.step_text(guide, params[key])
-        return self.t(f"rejected-{rejected.code}", **params)
+        if "candidates" in params:
+            wording = "option-candidate-numbered" if shown == "numbers" else "option-candidate"
+            named = [self.t.text(wording, label=self.text(c.label), number=c.number) for c in params["candidates"]]
+            params["candidates"] = format_list(named, locale=self.lang)
+        if "pick" in params:
+            params["pick"] = Keyword(params["pick"])
+        return self.t(f"rejected-{rejected.code}", shown=Keyword(shown), **params)
 
     def day(self, day: date) -> str:
         """A date as people say it back: "tirsdag 15. december 2026"."""

@@ -17,6 +17,8 @@ from bot.richtext import Rich
 
 Lang = Literal["da", "en"]
 Audience = Literal["conversation", "asker"]
+ChoiceForm = Literal["buttons", "numbers"]
+"""How a channel shows a question's choices: buttons to press, or numbered lines to type."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,10 @@ class Turn:
     ``thread`` is the platform's thread the message was written in (a debrief's replies);
     ``message_id`` is the platform's id of the message itself, and ``change`` says
     whether it is new, was edited or was deleted, so a saved note follows its message.
+
+    ``choices_shown_as`` is how the sender's channel shows a question's choices: buttons
+    (browser, Slack, Teams) or numbered lines (the terminal), so that a refused answer
+    names only the ways of answering that this channel offers.
     """
 
     platform: str
@@ -68,6 +74,7 @@ class Turn:
     lang: Lang = "da"
     workspace_name: str = ""
     conversation_name: str = ""
+    choices_shown_as: ChoiceForm = "buttons"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -94,7 +94,7 @@ async def _rejected(
 ) -> list[Reply]:
     if rejected.code == "moved-on" and isinstance(event, engine.Answer) and event.step:
         return await _moved_on(ctx, project, guide, state, event, rejected)
-    reason = TextReply(ctx.present.rejection(guide, rejected), audience="asker")
+    reason = TextReply(ctx.present.rejection(guide, rejected, ctx.turn.choices_shown_as), audience="asker")
     if rejected.code == "past-date" and isinstance(event, engine.Answer):
         step = engine.current_step(guide, state) or ""
         confirm = AnswerAction(step, {"date": rejected.params["date"], "confirm_past": True})
@@ -128,5 +128,7 @@ async def _moved_on(
     if guide.has_step(event.step or ""):
         invalid = parse_answer(guide.step(event.step or ""), event.value, event.today)
         if isinstance(invalid, Invalid):
-            reason = ctx.present.rejection(guide, engine.Rejected(invalid.code, invalid.params)).plain()
+            reason = ctx.present.rejection(
+                guide, engine.Rejected(invalid.code, invalid.params), ctx.turn.choices_shown_as
+            ).plain()
     return [TextReply(ctx.t("moved-on-not-kept", question=question, reason=reason), audience="asker"), *where]

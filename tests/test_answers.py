@@ -104,7 +104,7 @@ def test_choices_by_number_label_or_id() -> None:
     assert parse_answer(s, "2", TODAY) == "none"
     assert parse_answer(s, "nær relation", TODAY) == "close"
     assert parse_answer(s, "close", TODAY) == "close"
-    assert parse_answer(s, "7", TODAY) == Invalid("unknown-option", {"count": 2})
+    assert parse_answer(s, "7", TODAY) == Invalid("unknown-option", {"answer": "7", "count": 2, "pick": "one"})
 
 
 def test_several_choices_keep_the_guide_order() -> None:

@@ -185,7 +185,7 @@ def test_guides_cli_lists_shows_validates_and_draws() -> None:
         return result.stdout
 
     assert all(g in run("list") for g in SHIPPED)
-    assert "relation [single_choice]" in run("show", "kommer-forbi")
+    assert "Svar: vælg én" in run("show", "kommer-forbi")  # the relation question, a single choice
     assert "5 guides are valid" in run("validate")
     diagram = run("diagram", "vejviseren")
     assert diagram.startswith("flowchart TD") and "-->|" in diagram

@@ -50,7 +50,11 @@ def test_the_browser_never_tells_anyone_to_type_outreach(lang: str) -> None:
         params |= {"owner": "o", "started": "s", "line": "l", "about": "a", "task": "t"}
         params |= {"author": "a", "day": "d", "time": "t", "since": "s", "what": "w"}  # the logbook's words
         params |= {"new": "n", "section": "s", "questions": 2}
+        params |= {"label": "l", "candidates": "c", "shown": "buttons", "pick": "one"}  # refused answers
         params |= {"date": "d", "on": date(2026, 12, 24), "day": 24, "month": 12, "days": 31, "weekday": 4, "typed": 1}
+        params |= {"summary": "s", "duration": "d", "text": "t", "relations": "r", "steps": "s", "first": "f"}
+        params |= {"every": "e", "timing": "t", "value": "v", "source": "s", "version": 1, "sections": 1, "kind": "k"}
+        params |= {"yes": "y", "no": "n", "not_yet": "n", "condition": "c"}  # the guide's words (guide-words.ftl)
         text = str(render_web([TextReply(t(key, **params))], {}))
         assert "/outreach" not in text, key
         assert "`" not in text and "*" not in text, f"{key} carries Slack or Markdown marks: {text}"

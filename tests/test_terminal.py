@@ -10,15 +10,19 @@ from flows.loader import load_guides
 from tests.guide_paths import covering_paths
 
 
-def chat_in_terminal(data_dir: Path, lines: list[str]) -> subprocess.CompletedProcess[str]:
-    """``outreach-coach chat`` as Mette, typing ``lines``, on a database in ``data_dir``."""
+def chat_in_terminal(data_dir: Path, lines: list[str], config: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``outreach-coach chat`` as Mette, typing ``lines``, on a database in ``data_dir``
+    (and with the config file ``config``, if given)."""
+    env = {"OUTREACH_COACH_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"}
+    if config is not None:
+        env["OUTREACH_COACH_CONFIG"] = str(config)
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", "chat", "--user", "Mette"],
         input="\n".join(lines) + "\n",
         capture_output=True,
         text=True,
         timeout=120,
-        env={"OUTREACH_COACH_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"},
+        env=env,
     )
 
 

@@ -168,4 +168,5 @@ async def test_a_click_that_lost_the_race_against_the_last_answer_is_still_kept(
         kept = {(row.action, row.value, row.author) for row in rows}
     assert kept == {("answered", "Vi laver afdækningen først", "Mette"), ("concurrent", "Vi spørger Jens", "Ali")}
     unreadable = await team.click("start_with_mapping", "måske", user="Ali")
-    assert "Jeres svar blev ikke gemt: Svar ja eller nej." in said(unreadable)
+    reason = "Svar ja eller nej – skriv det, eller tryk på en af knapperne."
+    assert f"Jeres svar blev ikke gemt: {reason}" in said(unreadable)

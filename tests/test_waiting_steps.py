@@ -337,11 +337,19 @@ WAITS = {
     },
     # 001: "Tag fat i aktøren, og vær klar på, hvad dit formål er."
     "partnerskaber": {"contacted"},
-    # 002: "Invitationen til at deltage i et samskabelsesforløb ..." and the co-creation
-    # meetings of phases Co-creation 1 and 2 ("Bruges til andet eller tredje co-creation
-    # møde"). The first meeting's question has its own no-show branch ("nobody came"), so
-    # it is a choice, not a yes/no that can wait.
-    "samskabelse": {"invitations_sent", "meeting2_held", "meeting3_held"},
+    # 002: "vigtigt at observere deres handlemønstre" and "udarbejdes en eller flere personas"
+    # (section 3, point 2), "Invitationen til at deltage i et samskabelsesforløb ...", and a
+    # co-creation meeting held on its new date. Whether a meeting was held on its first date
+    # is a choice (held, moved, nobody came: "det er ikke sikkert, der dukker nogen op"), not
+    # a yes/no that can wait; the rescheduled meeting is.
+    "samskabelse": {
+        "observations",
+        "personas_made",
+        "invitations_sent",
+        "meeting1_held_again",
+        "meeting2_held_again",
+        "meeting3_held_again",
+    },
     # 003: Trin 2 "Find mulige samarbejdspartnere i lokalområdet, og kontakt dem"; Trin 3.C
     # "Etabler den første kontakt"; Trin 4 "Efter: Når aktiviteten har været afholdt".
     "vejviseren": {"contact_made", "c_contacted", "activity_held"},
@@ -361,8 +369,10 @@ TIMINGS = {
         ("debriefed", "check-back"): True,  # opened at "visited: ja"; asking again a day later is ours
     },
     "samskabelse": {
-        ("logbook_start", "logbook"): True,  # "Keep a logbook throughout": weekly is ours
+        ("logbook_start", "logbook"): True,  # "brugen af en logbog": weekly is ours
+        ("logbook_here", "logbook"): True,
         **{(f"meeting{n}_date", "document_meeting"): True for n in (1, 2, 3)},  # "før, under og efter"
+        **{(f"meeting{n}_new_date", "document_meeting"): True for n in (1, 2, 3)},
     },
     "vejviseren": {
         ("activity_date", "communication_booking"): True,  # "Før" / "Efter" without days

@@ -21,7 +21,7 @@ from bot.channels.web.channel import WEB_CHANNEL, WebChannel
 from bot.channels.web.guard import HostPolicy
 from bot.coach import Coach, Outcome
 from bot.delivery import Sent, Target
-from bot.replies import Action, ActionsReply, TextReply, Turn
+from bot.replies import Action, ActionsReply, ProgressReply, TextReply, Turn
 from bot.richtext import Rich
 from flows.model import Guide
 from storage.db import Database
@@ -47,6 +47,10 @@ class ThreadCoach:
             return await self.coach.handle(turn)
         noted = "Slettet" if turn.change == "deleted" else f"Noteret: {turn.text}"
         return Outcome([TextReply(Rich.text(noted), thread=turn.thread)])
+
+    async def progress(self, platform: str, workspace: str, conversation: str, lang: str) -> ProgressReply | None:
+        """The page's header asks the real coach."""
+        return await self.coach.progress(platform, workspace, conversation, lang)
 
 
 @dataclass

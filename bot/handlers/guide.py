@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.commands import command, command_shaped, parse_command, parse_number
 from bot.context import NoProject, TurnContext
+from bot.guide_words import intro as guide_intro
 from bot.handlers import journal
 from bot.replies import Action, ActionsReply, AnswerAction, ExportReply, Reply, TextReply, for_asker
 from bot.richtext import Mention
@@ -83,6 +84,8 @@ async def start(ctx: TurnContext, args: str) -> list[Reply]:
     )
     ctx.repo.audit(project.id, ctx.author, "start", ctx.now(), guide=guide.id, name=name)
     started = ctx.t("started", project=name, number=str(project.id), guide=guide.title.get(ctx.t.lang))
+    # Before the first question: what the guide is, how long, its parts, its reminders.
+    started += guide_intro(ctx.t, guide, ctx.settings.check_back_days)
     return [TextReply(started), *ctx.present.where(project, guide, state, entering=True)]
 
 

@@ -4,7 +4,8 @@ The local web workspace is one workspace (``web``/``local``); the ``conversation
 sends plays the part of a channel, so several teams can share one server by room name,
 and everyone in a room sees the team's progress (see :mod:`bot.channels.web.hub`):
 ``api/events`` streams it as it happens, ``api/history`` gives a (re)loaded page what
-came before.
+came before, and ``api/progress`` says which project is the room's current one (each turn's
+answer carries it too), so the page's header follows a switch or a delete.
 """
 
 from __future__ import annotations
@@ -148,7 +149,14 @@ async def turn(request: web.Request) -> web.Response:
         if body.thread:  # what was written in a thread is part of it, as on any chat platform
             event["message"] = _thread_message(body)
         request.app[HUB].publish(body.conversation, body.client, event)
-    return web.json_response({"replies": render(outcome.replies, links)})
+    progress = await _progress(request, body.conversation, incoming.lang)
+    return web.json_response({"replies": render(outcome.replies, links), "progress": progress})
+
+
+async def _progress(request: web.Request, room: str, lang: str) -> dict[str, Any] | None:
+    """The room's current project as the page's header shows it, in the page's language."""
+    found = await request.app[COACH].progress(PLATFORM, WORKSPACE, room, lang)
+    return render([found], {})[0] if found else None
 
 
 def _thread_message(body: TurnIn) -> dict[str, Any]:
@@ -211,6 +219,20 @@ async def history(request: web.Request) -> web.Response:
         return error(request, 400, "error-bad-request", reason="conversation is required")
     kept = request.app[HUB].history(room)
     return web.json_response({"events": [_event_data(event) for event in kept]}, headers={"Cache-Control": "no-store"})
+
+
+async def progress(request: web.Request) -> web.Response:
+    """The room's current project for the header, in ``?lang=``: a page asks after another
+    person's turn (which may have switched or deleted it) and when it changes language."""
+    refused = _refuse_cross_site(request)
+    if refused:
+        return refused
+    try:
+        room = RoomIn.model_validate(dict(request.query)).conversation
+    except ValidationError:
+        return error(request, 400, "error-bad-request", reason="conversation is required")
+    current = await _progress(request, room, language(request.query.get("lang")))
+    return web.json_response({"progress": current}, headers={"Cache-Control": "no-store"})
 
 
 async def events(request: web.Request) -> web.StreamResponse:

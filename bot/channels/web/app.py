@@ -64,6 +64,7 @@ def chat_app(coach: Coach, access_token: str, hosts: HostPolicy) -> web.Applicat
     app.router.add_post("/api/turn", adapter.turn)
     app.router.add_get("/api/events", adapter.events)
     app.router.add_get("/api/history", adapter.history)
+    app.router.add_get("/api/progress", adapter.progress)
     app.router.add_get(r"/api/exports/{signed}.{format:md|csv|ics}", adapter.download)
 
     async def end_streams(_app: web.Application) -> None:

@@ -72,13 +72,6 @@ rejected-not-reached = I er ikke nået til “{ $step }” på jeres nuværende 
 rejected-unknown-step = Trinnet “{ $step }” findes ikke i guiden.
 rejected-moved-on = Spørgsmålet “{ $step }” er ikke længere det aktuelle; nu er det “{ $current }”.
 rejected-required = Det spørgsmål skal besvares, før I kan gå videre.
-rejected-too-long = Svaret er for langt: { $length } tegn, højst { $limit }. Forkort det og send det igen; intet er gemt.
-rejected-empty = Svaret er tomt. Skriv et svar, eller spring over med { CMD("spring") }, hvis spørgsmålet er valgfrit.
-rejected-not-text = Svar med tekst.
-rejected-not-yes-no = Svar ja eller nej.
-rejected-unknown-option = Vælg en af mulighederne (1-{ $count }), fx ved at trykke på en knap.
-rejected-too-few-items = Skriv mindst { $min } punkter, ét pr. linje (I har { $count }).
-rejected-too-many-items = Skriv højst { $max } punkter, ét pr. linje (I har { $count }).
 
 error-not-found = Det projekt findes ikke her.
 error-bad-request = Forespørgslen kunne ikke læses: { $reason }
@@ -104,3 +97,7 @@ terminal-hint-dates = skriv en eller flere datoer, fx 15.1.2027, 12.2.2027 og 10
 terminal-hint-list = ét punkt pr. linje; afslut med en tom linje
 terminal-hint-skip = valgfrit: { CMD("spring") } springer over
 terminal-default-user = Terminal-bruger
+terminal-list-dropped = { $count ->
+        [one] Punktet, I var i gang med, er ikke gemt.
+       *[other] De { $count } punkter, I var i gang med, er ikke gemt.
+    }

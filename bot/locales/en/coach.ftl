@@ -69,13 +69,6 @@ rejected-not-reached = “{ $step }” is not on your current path yet.
 rejected-unknown-step = The guide has no step “{ $step }”.
 rejected-moved-on = The question “{ $step }” is no longer the current one; now it is “{ $current }”.
 rejected-required = This question must be answered before you can go on.
-rejected-too-long = The answer is too long: { $length } characters, at most { $limit }. Shorten it and send it again; nothing was saved.
-rejected-empty = The answer is empty. Type an answer, or skip with { CMD("skip") } if the question is optional.
-rejected-not-text = Please answer with text.
-rejected-not-yes-no = Please answer yes or no.
-rejected-unknown-option = Pick one of the options (1-{ $count }), e.g. by pressing a button.
-rejected-too-few-items = Write at least { $min } items, one per line (you have { $count }).
-rejected-too-many-items = Write at most { $max } items, one per line (you have { $count }).
 
 error-not-found = That project does not exist here.
 error-bad-request = The request could not be read: { $reason }
@@ -101,3 +94,7 @@ terminal-hint-dates = type one or more dates, e.g. 15.1.2027, 12.2.2027 and 10.3
 terminal-hint-list = one item per line; finish with an empty line
 terminal-hint-skip = optional: { CMD("skip") } skips it
 terminal-default-user = Terminal user
+terminal-list-dropped = { $count ->
+        [one] The item you were typing was not saved.
+       *[other] The { $count } items you were typing were not saved.
+    }

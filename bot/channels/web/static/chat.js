@@ -17,10 +17,13 @@
   "use strict";
 
   var MAX_TEXT = 4000;
+  var MAX_PROJECT_NAME = 200;  // as the coach allows
+  var START_GUIDE = /^start (\S+)$/;  // a guide's start button, which first asks for the project's name
   var DEFAULT_LANG = "da";
   var STORE_NAME = "outreach-coach.name";
   var STORE_LANG = "outreach-coach.lang";
   var STORE_TOKEN = "outreach-coach.token";
+  var STORE_ROOM_EXPLAINED = "outreach-coach.room-explained";
 
   // --- state -----------------------------------------------------------------------
 
@@ -30,7 +33,9 @@
   var token = null;
   var channel = "web";
   var busy = false;
-  var lastProgress = null;
+  var focus;                // the room's current project as the header shows it; null: none, undefined: not yet known
+  var focusLang = null;     // the language the header was drawn in
+  var projectNames = {};    // project id -> name, to say whose an old question is
   var started = false;
   var clientId = randomId();
   var eventCount = 0;
@@ -130,7 +135,7 @@
       Array.prototype.forEach.call(nodes, function (node) { applyOne(node, attr); });
     });
     renderNameButton();
-    if (lastProgress) { renderProgress(lastProgress); }
+    renderRoom();
   }
 
   function el(tag, attrs, children) {
@@ -254,10 +259,15 @@
     renderRich(bubble, reply.text);
   }
 
+  /** A tip under one label: the guide's own opening word ("Husk!") when it has one, else "Tip". */
   function renderTip(reply) {
     var bubble = addMessage("bot", "tip", "tip");
     var label = el("strong", { "class": "msg-label" });
-    translate(label, "tip_label");
+    if (reply.label) {
+      label.textContent = String(reply.label);
+    } else {
+      translate(label, "tip_label");
+    }
     bubble.appendChild(label);
     renderRich(bubble, reply.text);
   }
@@ -275,6 +285,11 @@
         text: action.label
       });
       button.addEventListener("click", function () {
+        var guide = action.answer ? null : START_GUIDE.exec(action.command || "");
+        if (guide) {
+          askProjectName(bubble, group, button, guide[1], action.label);
+          return;
+        }
         var payload = action.answer
           ? { answer: { step: action.answer.step, value: action.answer.value, skip: action.answer.skip } }
           : { command: action.command };
@@ -289,6 +304,57 @@
       group.appendChild(button);
     });
     bubble.appendChild(group);
+  }
+
+  /**
+   * A guide's start button first asks what to call the project, in a field under the
+   * buttons with the guide's name filled in, then sends ``start <guide> <name>``.
+   */
+  function askProjectName(bubble, group, button, guideId, guideLabel) {
+    var old = bubble.querySelector(".start-form");
+    if (old) { old.parentNode.removeChild(old); }
+    Array.prototype.forEach.call(group.querySelectorAll("button.action"), function (b) { b.classList.remove("current"); });
+    button.classList.add("current");
+    var inputId = nextId("pn");
+    var form = el("form", { "class": "start-form", "data-guide": guideId, autocomplete: "off", novalidate: true });
+    form.appendChild(translate(el("label", { "for": inputId, "class": "field-label" }), "start_name_label", { guide: guideLabel }));
+    form.appendChild(translate(el("p", { "class": "field-hint", id: inputId + "-hint" }), "start_name_hint"));
+    var input = el("input", {
+      type: "text", id: inputId, "class": "start-name", maxlength: MAX_PROJECT_NAME, "aria-describedby": inputId + "-hint"
+    });
+    var suggested = guideLabel.replace(/\s*\([^)]*\)\s*$/, "");  // "Klubfællesskaber (Kort nr. 30)" -> "Klubfællesskaber"
+    input.value = suggested;
+    form.appendChild(input);
+    var buttons = el("div", { "class": "question-buttons" });
+    buttons.appendChild(translate(el("button", { type: "submit", "class": "primary start-submit" }), "start_submit"));
+    var cancel = translate(el("button", { type: "button", "class": "secondary start-cancel" }), "start_cancel");
+    buttons.appendChild(cancel);
+    form.appendChild(buttons);
+    bubble.appendChild(form);
+
+    var close = function () {
+      if (form.parentNode) { form.parentNode.removeChild(form); }
+      button.classList.remove("current");
+    };
+    cancel.addEventListener("click", function () { close(); button.focus(); });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { event.preventDefault(); close(); button.focus(); }
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (busy) { return; }
+      var name = input.value.replace(/\s+/g, " ").trim() || suggested;
+      sendTurn({ command: "start " + guideId + " " + name }, { echo: t("start_echo", { guide: guideLabel, project: name }) })
+        .then(function (status) {
+          if (status === "failed") { return; }
+          close();
+          button.classList.add("selected");
+          setDisabled(group, true);
+        });
+    });
+    input.focus();
+    input.select();
+    scrollToEnd();
   }
 
   function renderExport(reply) {
@@ -307,21 +373,45 @@
     bubble.appendChild(links);
   }
 
-  /** A question that someone answered: it shows the answer and who gave it, in place. */
-  function renderAnswered(reply, actor) {
+  /**
+   * A question that someone answered: it shows the answer and who gave it, in place, and
+   * its buttons or boxes show the choice however it was made (a click, words typed in the
+   * chat, someone else in the room). A question this page never showed is drawn with its
+   * answer, so an answer never lands out of sight.
+   */
+  function renderAnswered(reply) {
     var question = reply.replaces ? findQuestion(reply.replaces) : null;
     if (question) {
       deactivate(question);
       question.classList.add("answered");
+      markChosen(question, String(reply.answer));
       var done = question.querySelector(".answered-by") || el("p", { "class": "answered-by" });
       translate(done, "answered_by", { by: reply.by, answer: reply.answer });
       question.appendChild(done);
       return;
     }
-    if (!actor) { return; }  // our own answer to a question this page never showed
     var bubble = addMessage("bot", "answered");
     bubble.appendChild(el("p", { "class": "msg-text question-text", text: reply.question }));
     bubble.appendChild(translate(el("p", { "class": "answered-by" }), "answered_by", { by: reply.by, answer: reply.answer }));
+  }
+
+  /** The choice the answer names, by its label: its button is marked, boxes are ticked as
+   * answered (the coach lists the ticked labels in the question's order, comma-separated).
+   * An answer worded unlike any button (a step's "Udført" saved as "Ja") leaves the
+   * buttons as they are. */
+  function markChosen(question, answer) {
+    var buttons = Array.prototype.slice.call(question.querySelectorAll("button.choice"));
+    var named = buttons.filter(function (button) { return button.textContent === answer; });
+    if (named.length) {
+      buttons.forEach(function (button) { button.classList.toggle("selected", named.indexOf(button) !== -1); });
+    }
+    var rest = answer;
+    Array.prototype.forEach.call(question.querySelectorAll("input[type=checkbox]"), function (box) {
+      var label = box.nextSibling.textContent;
+      var ticked = rest === label || rest.indexOf(label + ", ") === 0;
+      box.checked = ticked;
+      if (ticked) { rest = rest.slice(label.length + 2); }
+    });
   }
 
   function findQuestion(key) {
@@ -332,27 +422,91 @@
     return found;
   }
 
-  // --- progress ----------------------------------------------------------------------
+  // --- progress: the header follows the room's current project ------------------------------
 
-  function renderProgress(p) {
-    lastProgress = p;
+  /** A progress reply in the chat: it names a project, so older questions can say whose they are. */
+  function noteProject(p) {
+    projectNames[String(p.project_id)] = String(p.project);
+  }
+
+  /**
+   * Draw the header from the server's view of the room's current project (``p`` is null
+   * when there is none). It is drawn whole in the page's language, never re-translated
+   * piecemeal: after a change of language the page fetches it again (see refreshHeader).
+   */
+  function renderHeader(p) {
     var box = $("progress");
+    if (!p) {
+      box.setAttribute("data-state", "empty");
+      box.removeAttribute("data-project-id");
+      return;
+    }
+    noteProject(p);
     box.setAttribute("data-state", "active");
     box.setAttribute("data-project-id", String(p.project_id));
-    translate($("progress-project"), "progress_project", { id: String(p.project_id), project: p.project });
-    translate($("progress-guide"), "progress_guide", { guide: p.guide });
-    translate($("progress-section"), "progress_section", {
-      number: p.section_number, total: p.sections, section: p.section
-    });
-    var answered = plural("progress_answered", Number(p.answered) || 0);
-    translate($("progress-answered"), answered.key, answered.args);
-    var total = Math.max(1, Number(p.sections) || 1);
-    var number = Math.min(total, Math.max(0, Number(p.section_number) || 0));
+    $("progress-project").textContent = t("progress_project", { id: String(p.project_id), project: p.project });
+    $("progress-guide").textContent = t("progress_guide", { guide: p.guide });
+    // The section as the document names it ("Step 2: ...", "Trin 3.A: ..."), and the
+    // question's place among the questions on the team's own path ("12 af 31").
+    $("progress-section").textContent = p.section;
+    var total = Math.max(1, Number(p.questions) || 1);
+    var number = Math.min(total, Math.max(0, Number(p.question) || 0));
+    var counted = t("progress_question", { number: number, total: total });
+    $("progress-answered").textContent = counted;
     var bar = $("progress-bar");
     bar.setAttribute("aria-valuemax", String(total));
     bar.setAttribute("aria-valuenow", String(number));
-    bar.setAttribute("aria-valuetext", t("progress_section", { number: number, total: total, section: p.section }));
+    bar.setAttribute("aria-valuetext", p.section + " · " + counted);
     $("progress-fill").style.width = (100 * number / total) + "%";
+  }
+
+  /**
+   * The room's current project is ``p`` (null: none). The header shows it, and every
+   * question of another project is marked as such and can no longer be answered: a
+   * click there would answer a project the team has left. Returns whether the
+   * current project changed from a known one to another.
+   */
+  function setFocus(p) {
+    var before = focus;
+    focus = p || null;
+    focusLang = lang;
+    renderHeader(focus);
+    markOtherProjects();
+    return before !== undefined && focus !== null && (before === null || before.project_id !== focus.project_id);
+  }
+
+  function markOtherProjects() {
+    var current = focus ? String(focus.project_id) : null;
+    Array.prototype.forEach.call(messages.querySelectorAll(".question[data-project-id]"), function (q) {
+      var id = q.getAttribute("data-project-id");
+      var note = q.querySelector(".question-owner");
+      if (id === current) {
+        q.classList.remove("other-project");
+        if (note) { note.parentNode.removeChild(note); }
+        return;
+      }
+      deactivate(q);
+      q.classList.add("other-project");
+      if (!note) {
+        note = el("p", { "class": "question-owner" });
+        q.insertBefore(note, q.firstChild);
+      }
+      translate(note, "question_other_project", { project: projectNames[id] || "#" + id });
+    });
+  }
+
+  /** Ask the server for the room's current project, in the page's language (after someone
+   * else's turn, a reload or a change of language). */
+  function refreshHeader() {
+    var asked = lang;
+    var url = "api/progress?conversation=" + encodeURIComponent(channel) + "&lang=" + encodeURIComponent(asked);
+    var headers = token ? { Authorization: "Bearer " + token } : {};
+    return fetch(url, { headers: headers, credentials: "same-origin", cache: "no-store" }).then(function (response) {
+      if (!response.ok) { return; }
+      return response.json().then(function (data) {
+        if (asked === lang && data && "progress" in data) { setFocus(data.progress); }
+      });
+    }).catch(function () { /* the next turn brings the header along */ });
   }
 
   // --- questions ---------------------------------------------------------------------
@@ -672,8 +826,8 @@
     scrollToEnd();
   }
 
-  /** Draw replies; ``actor`` names someone else in the room whose turn they answer. */
-  function renderReplies(replies, actor) {
+  /** Draw replies; returns the question among them, if any. */
+  function renderReplies(replies) {
     var newQuestion = null;
     replies.forEach(function (reply) {
       if (!reply) { return; }
@@ -683,9 +837,9 @@
         switch (reply.type) {
           case "text": renderText(reply); break;
           case "tip": renderTip(reply); break;
-          case "progress": renderProgress(reply); break;
+          case "progress": noteProject(reply); break;
           case "question": newQuestion = renderQuestion(reply); break;
-          case "answered": renderAnswered(reply, actor); break;
+          case "answered": renderAnswered(reply); break;
           case "actions": renderActions(reply); break;
           case "export": renderExport(reply); break;
           default: break;
@@ -877,15 +1031,16 @@
       translate(label, earlier ? "history_said" : "remote_said", { name: actor });
     }
     applyThreadMessage(event.message);
-    var asked = renderReplies(event.replies, actor);
+    var asked = renderReplies(event.replies);
     if (asked && asked.box) { asked.box.setAttribute("data-remote", "true"); }
+    if (!earlier) { refreshHeader(); }  // their turn may have switched or deleted the current project
   }
 
   /** A message the coach posted on its own; its id is the thread its replies will carry. */
   function showDelivered(event) {
     if (!Array.isArray(event.replies)) { return; }
     if (!event.replies.some(function (reply) { return reply && !reply.thread; })) {
-      renderReplies(event.replies, "");  // all of it goes into a thread that is already there
+      renderReplies(event.replies);  // all of it goes into a thread that is already there
       return;
     }
     var label = addMessage("bot", "remote", "remote delivered-label");
@@ -895,7 +1050,7 @@
       translate(label, "coach_wrote");
     }
     var before = messages.children.length;
-    renderReplies(event.replies, "");
+    renderReplies(event.replies);
     var drawn = Array.prototype.slice.call(messages.children, before).filter(function (li) {
       return !li.classList.contains("thread");
     });
@@ -1087,6 +1242,9 @@
         }
         var before = messages.children.length;
         var asked = renderReplies(data.replies);
+        if ("progress" in data && setFocus(data.progress) && movedFocusQuietly(payload)) {
+          sayCurrentProject();
+        }
         var answering = payload.text !== undefined || (payload.answer && !payload.answer.skip);
         var rejected = Boolean(answering && asked && question &&
           asked.box.getAttribute("data-step") === question.getAttribute("data-step") &&
@@ -1116,6 +1274,28 @@
       addError(null, "error_network");
       return failed();
     });
+  }
+
+  /** Whether a turn that moved the room to another project did so without the coach
+   * saying which: an answer to another project's question (a reminder's button), or a
+   * delete, after which the project touched last before it is the current one. */
+  function movedFocusQuietly(payload) {
+    return payload.command === undefined || /^(delete|slet)\b/i.test(payload.command);
+  }
+
+  /** Say which project is current now, with a button that shows where it stands. */
+  function sayCurrentProject() {
+    var note = addMessage("bot", "note", "note focus-note");
+    note.appendChild(translate(el("p", { "class": "msg-text" }), "focus_moved", {
+      project: focus.project, id: String(focus.project_id)
+    }));
+    var show = translate(el("button", { type: "button", "class": "action show-status" }), "focus_show");
+    show.addEventListener("click", function () {
+      sendTurn({ command: "status" }, { echo: show.textContent }).then(function (status) {
+        if (status !== "failed") { show.disabled = true; }
+      });
+    });
+    note.appendChild(el("div", { "class": "action-buttons" }, [show]));
   }
 
   // --- composer and command bar ------------------------------------------------------
@@ -1162,6 +1342,19 @@
     translate(nameButton, "name_button_title", null, "title");
   }
 
+  /** The room's name in the header: everyone who opens the page with it shares the conversation. */
+  function renderRoom() {
+    translate($("room"), "room_label", { room: channel });
+  }
+
+  /** Once in a browser: what a room is, and that the coach calls it a channel ("kanal"),
+   * as it does on Slack and Teams. */
+  function explainRoom() {
+    if (storageGet(localStorage, STORE_ROOM_EXPLAINED)) { return; }
+    translate(addMessage("bot", "note", "note room-note"), "room_explained", { room: channel });
+    storageSet(localStorage, STORE_ROOM_EXPLAINED, "1");
+  }
+
   function askName() {
     nameInput.value = userName;
     translate(nameInput, "name_placeholder", null, "placeholder");
@@ -1189,6 +1382,7 @@
     lang = chosen;
     storageSet(localStorage, STORE_LANG, lang);
     applyStrings();
+    if (focus && focusLang !== lang) { refreshHeader(); }
   }
 
   // --- start -----------------------------------------------------------------------------
@@ -1197,6 +1391,7 @@
     if (started) { return; }
     started = true;
     composerInput.focus();
+    explainRoom();
     // Show where this conversation stands: its projects (or the guides, when there are
     // none), then the open question of the current project so the team can carry on.
     // A room with history shows it, then welcomes back with the current question.
