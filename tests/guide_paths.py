@@ -17,6 +17,8 @@ from flows.model import Guide, PromptKind, Step
 
 SKIP = object()
 SAMPLE_DATE = "2026-12-10"
+# A question for several dates (``many``) gets two, so every date's reminders are walked.
+SAMPLE_DATES = [SAMPLE_DATE, "2027-01-14"]
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ def sample(step: Step) -> Any:
         case PromptKind.TEXT:
             return f"Svar på {step.id}"
         case PromptKind.DATE:
-            return SAMPLE_DATE
+            return SAMPLE_DATES if step.many else SAMPLE_DATE
         case PromptKind.LIST:
             return [f"Punkt {n}" for n in range(1, (step.min_items or 2) + 1)]
         case PromptKind.CONFIRM:

@@ -44,8 +44,9 @@ MAIL_CHECK_BACK = "acq_mail_sent:check-back"
 AGENDA = "agenda_sent:check-back"
 VISITED_CHECK_BACK = "visited:check-back"
 DEBRIEF_THREAD = "visited:debrief"
-BEFORE = "activity_date:communication_before:0"
-AFTER = "activity_date:communication_after:1"
+BOOKING = "activity_date:communication_booking:0"
+BEFORE = "activity_date:communication_before:1"
+AFTER = "activity_date:communication_after:2"
 
 ACQUAINTANCE = [
     ("relation", "acquaintance"),
@@ -311,25 +312,31 @@ def test_each_route_asks_its_own_questions_and_back_returns_to_the_choice(
     assert current_step(SIGNPOST, state) == "route"
 
 
-def test_the_activity_date_sets_communication_two_weeks_before_and_the_day_after() -> None:
+def test_the_activity_date_sets_communication_four_weeks_and_a_week_before_and_the_day_after() -> None:
     _, effects = walk(SIGNPOST, [*TO_ROUTE, *SELF_HELP, ("activity_date", "5. februar 2027")])
 
-    before, after = scheduled(effects)[BEFORE], scheduled(effects)[AFTER]
-    assert (before.on_date, before.offset) == (date(2027, 2, 5), timedelta(days=-14))
+    booking, before, after = (scheduled(effects)[key] for key in (BOOKING, BEFORE, AFTER))
+    assert (booking.on_date, booking.offset) == (date(2027, 2, 5), timedelta(days=-28))
+    assert (before.on_date, before.offset) == (date(2027, 2, 5), timedelta(days=-7))
     assert (after.on_date, after.offset) == (date(2027, 2, 5), timedelta(days=1))
-    assert before.suggested and after.suggested, "Trin 4 says before and after, not how long: our proposal"
+    assert booking.suggested and before.suggested and after.suggested, "Trin 4 says before and after, not how long"
 
 
 def test_a_new_route_holds_the_communication_reminders_until_it_reaches_trin_4() -> None:
     state, _ = walk(SIGNPOST, [*TO_ROUTE, *SELF_HELP, ("activity_date", "5. februar 2027")])
 
     state, effects = edit(SIGNPOST, state, "route", "co_creation")
-    assert effects == [SaveAnswer("route", "co_creation", "self_help"), CancelNudge(BEFORE), CancelNudge(AFTER)]
+    assert effects == [
+        SaveAnswer("route", "co_creation", "self_help"),
+        CancelNudge(BOOKING),
+        CancelNudge(BEFORE),
+        CancelNudge(AFTER),
+    ]
     assert current_step(SIGNPOST, state) == "b_relations"
 
     state, effects = walk(SIGNPOST, CO_CREATION, state)
-    assert effects[-3:] == [MarkSkipped("b_expectations"), *reminders(SIGNPOST, state).values()]
-    assert list(scheduled(effects)) == [BEFORE, AFTER]
+    assert effects[-4:] == [MarkSkipped("b_expectations"), *reminders(SIGNPOST, state).values()]
+    assert list(scheduled(effects)) == [BOOKING, BEFORE, AFTER]
     assert current_step(SIGNPOST, state) == "sender"
 
 
@@ -342,4 +349,4 @@ def test_switching_between_routes_that_both_reached_trin_4_changes_no_reminder()
 
     assert effects == [SaveAnswer("route", "self_help", "co_creation")]
     assert current_step(SIGNPOST, state) == "sender"
-    assert list(reminders(SIGNPOST, state)) == [BEFORE, AFTER]
+    assert list(reminders(SIGNPOST, state)) == [BOOKING, BEFORE, AFTER]

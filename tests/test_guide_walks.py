@@ -6,7 +6,7 @@ walked without anyone listing it here.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,7 @@ import pytest
 from bot.replies import QuestionReply, Reply, TextReply
 from flows.engine import holds
 from flows.loader import load_guides
-from flows.model import PromptKind
+from flows.model import Guide, Nudge, PromptKind
 from storage.repository import WorkspaceRepo, find_workspace
 from tests.conftest import Team
 from tests.guide_paths import SKIP, Path, covering_paths
@@ -34,6 +34,8 @@ def typed(kind: PromptKind, value: Any) -> str:
     """The same answer the way a person would type it in a chat."""
     if kind is PromptKind.LIST:
         return "\n".join(f"- {item}" for item in value)
+    if kind is PromptKind.DATE and isinstance(value, list):
+        return " og ".join(typed(kind, day) for day in value)
     if kind is PromptKind.DATE:
         return date.fromisoformat(value).strftime("%d.%m.%Y")
     return str(value)
@@ -74,7 +76,9 @@ async def test_a_team_walks_the_guide_to_its_end(team: Team, path: Path) -> None
 
 def _expected_nudges(path: Path, now: datetime) -> dict[str, datetime]:
     """When each reminder of the path is due: ``after`` the answer, or at 09:00 local
-    time on the date it hangs on, moved by its offset."""
+    time on the date it hangs on, moved by its offset (or the lead time the team chose);
+    a moment already past is due now (four weeks before the sample date lies before the
+    test's today). A question for several dates reminds of each date still to come."""
     guide, answers = GUIDES[path.guide], path.answers
     due: dict[str, datetime] = {}
     for step_id, value in path.moves:
@@ -83,10 +87,27 @@ def _expected_nudges(path: Path, now: datetime) -> dict[str, datetime]:
         for index, nudge in enumerate(guide.step(step_id).nudges):
             if (nudge.when and not holds(nudge.when, answers)) or (nudge.at and nudge.at not in answers):
                 continue
+            key = f"{step_id}:{nudge.kind}:{index}"
             if nudge.after is not None:
-                moment = now + nudge.after
+                due[key] = now + nudge.after
+            elif not guide.step(nudge.at).many:
+                due[key] = max(_on(answers[nudge.at], _offset(guide, nudge, answers)), now)
             else:
-                day = date.fromisoformat(answers[nudge.at])
-                moment = datetime.combine(day, time(9), tzinfo=COPENHAGEN) + nudge.offset
-            due[f"{step_id}:{nudge.kind}:{index}"] = moment.astimezone(UTC)
+                for day in answers[nudge.at]:
+                    moment = _on(day, _offset(guide, nudge, answers))
+                    if moment >= now:  # one of many dates whose moment has passed is dropped, not sent late
+                        due[f"{key}:{day}"] = moment
     return due
+
+
+def _on(day: str, offset: timedelta) -> datetime:
+    return (datetime.combine(date.fromisoformat(day), time(9), tzinfo=COPENHAGEN) + offset).astimezone(UTC)
+
+
+def _offset(guide: Guide, nudge: Nudge, answers: dict[str, Any]) -> timedelta:
+    """The lead time the team chose on the nudge's ``offset_from`` step, else the nudge's own."""
+    if nudge.offset_from in answers:
+        option = guide.step(nudge.offset_from).option(answers[nudge.offset_from])
+        if option is not None and option.offset is not None:
+            return option.offset
+    return nudge.offset

@@ -36,10 +36,10 @@ def test_a_full_guide_in_the_terminal(tmp_path: Path) -> None:
             lines.append("ja" if value else "nej")
         elif step.kind == "list":
             lines += [*value, ""]
-        elif isinstance(value, list):
-            lines.append(",".join(str([o.id for o in step.options].index(v) + 1) for v in value))
         elif step.kind == "date":
             lines.append("10.12.2026")
+        elif isinstance(value, list):
+            lines.append(",".join(str([o.id for o in step.options].index(v) + 1) for v in value))
         elif step.kind == "single_choice":
             lines.append(str([o.id for o in step.options].index(value) + 1))
         else:

@@ -375,13 +375,15 @@ TIMINGS = {
         **{(f"meeting{n}_new_date", "document_meeting"): True for n in (1, 2, 3)},
     },
     "vejviseren": {
-        ("activity_date", "communication_before"): True,  # "Før" / "Efter" without days
+        ("activity_date", "communication_booking"): True,  # "Før" / "Efter" without days
+        ("activity_date", "communication_before"): True,
         ("activity_date", "communication_after"): True,
+        ("activity_held", "check-back"): True,  # two days after the activity is ours
     },
     "klubfaellesskaber": {
-        ("newsletter_start", "newsletter"): False,  # "en gang om måneden"
-        ("event_date", "communication_before"): True,  # "før et arrangement"
-        ("event_date", "communication_after"): True,  # "efter arrangementet"
+        ("newsletter_start", "newsletter"): False,  # the rhythm and lead time the team chose
+        ("event_dates", "communication_before"): True,  # "før et arrangement"
+        ("event_dates", "communication_after"): True,  # "efter arrangementet"
         ("newsletter_sent", "check-back"): True,
     },
     "partnerskaber": {},

@@ -289,7 +289,7 @@ async def test_english_switch_changes_the_page_and_the_coach(browser: Browser, w
     await expect(page.locator("#progress-answered")).to_have_text(re.compile(r"^Question 1 of \d+$"))
     question = await active_question(page)
     assert question is not None
-    await expect(question.locator(".question-text")).to_contain_text("Which segment")
+    await expect(question.locator(".question-text")).to_contain_text("Which group of people")
     await expect(question.locator("button.submit-answer")).to_have_text("Submit answer")
     await expect(question.locator(".counter")).to_have_text("0 / 4,000 characters")
 
