@@ -175,6 +175,9 @@ class Step(_Strict):
     many: bool = False
     """A date step whose answer is a list of dates (the following events, too); a nudge
     ``at`` it is scheduled for every date."""
+    label: Text | None = None
+    """A date step's short name for its date ("mødet", "arrangementerne"), so a timing
+    reads "5 dage før mødet" rather than quoting the whole question."""
 
     @model_validator(mode="after")
     def _fits_kind(self) -> Step:
@@ -192,8 +195,8 @@ class Step(_Strict):
             raise ValueError("a pause step has no 'next'")
         if self.pause and self.end:
             raise ValueError("a step either ends the guide or pauses it, not both")
-        if self.many and self.kind is not PromptKind.DATE:
-            raise ValueError("'many' belongs to date steps only")
+        if (self.many or self.label) and self.kind is not PromptKind.DATE:
+            raise ValueError("'many' and 'label' belong to date steps only")
         if self.wait is not None and self.kind is not PromptKind.CONFIRM:
             raise ValueError(f"only a confirm step can wait ('not yet'); this is a {self.kind} step")
         return self

@@ -109,14 +109,21 @@ def test_the_agenda_in_good_time_is_a_number_of_days_before_the_meeting_and_our_
     guides: dict[str, Guide],
 ) -> None:
     # Step 2: "Send en dagsorden i god tid" – the document names no number of days.
+    # The date step has a short name, so the timing reads as a consultant would say it.
+    assert re.search(r"\d+ dage før mødet \(vores forslag\)", show("kommer-forbi"))
+    assert re.search(r"\d+ days before the meeting \(our suggestion\)", show("kommer-forbi", "en"))
+
+
+def test_a_date_without_a_short_name_is_named_by_its_question(guides: dict[str, Guide]) -> None:
     guide = guides["kommer-forbi"]
     meeting = first_of(guide, PromptKind.DATE)
-    before = rf"\d+ dage før datoen i nr\. {number(guide, meeting)} “{re.escape(meeting.text.da)}” \(vores forslag\)"
-    assert re.search(before, show("kommer-forbi"))
-    before = (
-        rf"\d+ days before the date in no\. {number(guide, meeting)} “{re.escape(meeting.text.en)}” \(our suggestion\)"
-    )
-    assert re.search(before, show("kommer-forbi", "en"))
+    raw = guide.model_dump(by_alias=True, exclude_none=True)
+    for section in raw["sections"]:
+        for step in section["steps"]:
+            step.pop("label", None)
+    unnamed = Guide.model_validate(raw)
+    words = GuideWords(Messages("da"), unnamed, timedelta(days=3), lambda step: f"“{unnamed.step(step).text.da}”")
+    assert words.on_dates(["5 dage før"], [meeting.id]) == f"5 dage før datoen i “{meeting.text.da}”"
 
 
 def test_the_debriefing_after_the_visit_lists_its_questions(guides: dict[str, Guide]) -> None:

@@ -44,7 +44,7 @@ async def test_starting_kommer_forbi_says_who_it_is_for_how_long_its_parts_and_r
     [follow_up] = [line for line in said.splitlines() if "7 dage efter svaret på" in line]
     assert follow_up.startswith("• ") and "vores forslag" not in follow_up
     # Step 2: "Send en dagsorden i god tid" – how many days is ours to suggest.
-    assert any("dage før datoen i" in line and line.endswith("(vores forslag)") for line in said.splitlines())
+    assert any("dage før mødet" in line and line.endswith("(vores forslag)") for line in said.splitlines())
     assert "Svarer I “Ikke endnu”, spørger jeg igen" in said
     assert "timedelta" not in said and "P7D" not in said and "0:00:00" not in said
 

@@ -57,8 +57,7 @@ class _Kind:
         anchors_by_leads: dict[tuple[str, ...], list[str]] = {}
         for anchor, leads in self.dated.items():
             anchors_by_leads.setdefault(tuple(leads), []).append(anchor)
-        named = {leads: [words.refer(anchor) for anchor in anchors] for leads, anchors in anchors_by_leads.items()}
-        return [words.on_dates(leads, names) for leads, names in named.items()] + self.other
+        return [words.on_dates(leads, list(anchors)) for leads, anchors in anchors_by_leads.items()] + self.other
 
 
 def _reminders(words: GuideWords) -> list[Rich]:

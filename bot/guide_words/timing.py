@@ -4,8 +4,8 @@ datoen i “Hvornår er mødet?” (vores forslag)", "hvis “Nej”".
 A guide file states its timings as ISO durations on nudges and waits (``flows/model.py``);
 a team or a consultant should never see ``P7D`` or a Python timedelta. Durations are said
 exactly (7 days stay 7 days; 14 days are 2 weeks; a month is the 30 days ``P1M`` parses
-to). A date step is referred to by its question, as the reader meets it: the model has no
-short name for the date a step asks for.
+to). A date step is named by its ``label`` ("5 dage før mødet"); one without a label is
+referred to by its question, as the reader meets it.
 """
 
 from __future__ import annotations
@@ -77,8 +77,7 @@ class GuideWords:
         own description says "svaret")."""
         if nudge.at is not None:
             own = nudge.at == owner.id and not name_owner
-            anchor = self.t.text("words-the-answer") if own else self.refer(nudge.at)
-            first = self.on_dates([self.lead(nudge)], [anchor])
+            first = self.on_dates([self.lead(nudge)], [nudge.at], own=nudge.at if own else None)
         else:
             first = self._after(owner, nudge.after or timedelta(0), name_owner)
         every = self.every(nudge)
@@ -94,16 +93,14 @@ class GuideWords:
 
     def lead(self, nudge: Nudge) -> str:
         """How far from its date a dated reminder comes: "5 dage før", "samme dag som"."""
-        chosen = _chosen_offset_step(nudge)
-        if chosen is not None:
-            return self.t.text("words-lead-chosen", step=self.refer(chosen))
+        if nudge.offset_from is not None:
+            return self.t.text("words-lead-chosen", step=self.refer(nudge.offset_from))
         return self.relation(nudge.offset)
 
     def every(self, nudge: Nudge) -> str | None:
         """How often a repeating reminder comes again ("hver måned"); None when it does not."""
-        chosen = _chosen_repeat_step(nudge)
-        if chosen is not None:
-            return self.t.text("words-every-chosen", step=self.refer(chosen))
+        if nudge.repeat_from is not None:
+            return self.t.text("words-every-chosen", step=self.refer(nudge.repeat_from))
         return self.t.text(f"words-every-{nudge.repeat.value}") if nudge.repeat else None
 
     def relation(self, offset: timedelta) -> str:
@@ -112,10 +109,16 @@ class GuideWords:
         key = "words-before" if offset < timedelta(0) else "words-after"
         return self.t.text(key, duration=self.duration(offset))
 
-    def on_dates(self, relations: Iterable[str], named: list[str]) -> str:
-        """ "2 dage før og 1 dag efter datoen i “Hvornår er mødet?”" for one or more named date steps."""
-        leads, steps = self.all_of(relations), self.all_of(named)
-        return self.t.text("words-on-dates", relations=leads, steps=steps, count=len(named))
+    def on_dates(self, relations: Iterable[str], step_ids: list[str], own: str | None = None) -> str:
+        """ "2 dage før og 1 dag efter mødet" for one or more date steps, by their labels;
+        "... datoen i “Hvornår er mødet?”" where a step has none (``own`` is "svaret")."""
+        leads = self.all_of(relations)
+        steps = [self.guide.step(step_id) for step_id in step_ids]
+        labels = [step.label.get(self.t.lang) for step in steps if step.label]
+        if len(labels) == len(steps):
+            return self.t.text("words-on-labelled", relations=leads, dates=self.all_of(labels))
+        named = [self.t.text("words-the-answer") if s == own else self.refer(s) for s in step_ids]
+        return self.t.text("words-on-dates", relations=leads, steps=self.all_of(named), count=len(named))
 
     # --- asking again after "not yet" ---------------------------------------------------------
 
@@ -124,7 +127,7 @@ class GuideWords:
         if wait.after is not None:
             return self.t.text("words-again-after", duration=self.duration(wait.after))
         if wait.at is not None:
-            return self.on_dates([self.relation(wait.offset)], [self.refer(wait.at)])
+            return self.on_dates([self.relation(wait.offset)], [wait.at])
         return self.default_wait_timing()
 
     def default_wait_timing(self) -> str:
@@ -162,18 +165,3 @@ class GuideWords:
             option = step.option(str(value))
             label = option.label.get(self.t.lang) if option else str(value)
         return self.quoted(label)
-
-
-# The lead is adding Nudge.repeat_from / Nudge.offset_from (the option chosen in a step sets
-# the rhythm or the lead time). Until the model has them these find nothing; with them,
-# the reminder is worded "med den rytme, I vælger i “...”".
-
-
-def _chosen_repeat_step(nudge: Nudge) -> str | None:
-    chosen = getattr(nudge, "repeat_from", None)
-    return chosen if isinstance(chosen, str) else None
-
-
-def _chosen_offset_step(nudge: Nudge) -> str | None:
-    chosen = getattr(nudge, "offset_from", None)
-    return chosen if isinstance(chosen, str) else None

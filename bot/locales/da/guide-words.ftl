@@ -37,6 +37,7 @@ words-on-dates = { $relations } { $count ->
     [one] datoen
    *[other] datoerne
 } i { $steps }
+words-on-labelled = { $relations } { $dates }
 words-the-answer = svaret
 words-after-pause = { $duration } efter, at projektet er sat på pause
 words-after-answer = { $duration } efter svaret

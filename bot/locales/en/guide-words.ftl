@@ -37,6 +37,7 @@ words-on-dates = { $relations } { $count ->
     [one] the date
    *[other] the dates
 } in { $steps }
+words-on-labelled = { $relations } { $dates }
 words-the-answer = the answer
 words-after-pause = { $duration } after the project pauses
 words-after-answer = { $duration } after the answer
