@@ -49,7 +49,7 @@ def test_the_browser_never_tells_anyone_to_type_outreach(lang: str) -> None:
         params |= {"when": "w", "message": "m", "current": "c", "status": "s", "by": "b", "answer": "a"}
         params |= {"owner": "o", "started": "s", "line": "l", "about": "a", "task": "t"}
         params |= {"author": "a", "day": "d", "time": "t", "since": "s", "what": "w"}  # the logbook's words
-        params |= {"new": "n", "section": "s", "questions": 2}
+        params |= {"new": "n", "section": "s", "questions": 2, "dates": "d"}
         params |= {"label": "l", "candidates": "c", "shown": "buttons", "pick": "one"}  # refused answers
         params |= {"date": "d", "on": date(2026, 12, 24), "day": 24, "month": 12, "days": 31, "weekday": 4, "typed": 1}
         params |= {"summary": "s", "duration": "d", "text": "t", "relations": "r", "steps": "s", "first": "f"}
