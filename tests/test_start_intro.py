@@ -147,3 +147,18 @@ def test_steps_that_wait_are_listed_with_their_own_timing_and_the_rest_share_the
         "• “Har I sendt dagsordenen?”: 5 dage før datoen i “Hvornår er møde 1?” (vores forslag)\n"
         "• De andre spørgsmål: efter standardtiden på 3 dage (vores forslag)"
     )
+
+
+async def test_a_reminder_either_of_two_questions_starts_is_said_once(team: Team) -> None:
+    """Samskabelse: a logbook of their own, or the chat's logbook instead – either way the
+    weekly logbook prompt, which the start names once, without quoting both questions."""
+    said = "\n".join(
+        r.text.plain() for r in await team.command("start samskabelse Vestbyen") if isinstance(r, TextReply)
+    )
+    logbook = [line for line in said.splitlines() if line.startswith("• Logbogen:")]
+    assert logbook == ["• Logbogen: 7 dage efter svaret og derefter hver uge (vores forslag)"]
+    meetings = [line for line in said.splitlines() if line.startswith("• Dokumentation af mødet:")]
+    assert meetings == [
+        "• Dokumentation af mødet: 2 dage før og 1 dag efter det første co-creation-møde, det andet "
+        "co-creation-møde, det tredje co-creation-møde og et flyttet møde (vores forslag)"
+    ]

@@ -42,22 +42,27 @@ class _Kind:
 
     dated: dict[str, list[str]] = field(default_factory=dict)
     other: list[str] = field(default_factory=list)
+    unnamed: set[str] = field(default_factory=set)
 
     def add_dated(self, anchor: str, lead: str) -> None:
         leads = self.dated.setdefault(anchor, [])
         if lead not in leads:
             leads.append(lead)
 
-    def add_other(self, timing: str) -> None:
+    def add_other(self, timing: str, unnamed: str) -> None:
+        """``timing`` names the question it counts from; ``unnamed`` says "svaret" instead."""
         if timing not in self.other:
             self.other.append(timing)
+        self.unnamed.add(unnamed)
 
     def timings(self, words: GuideWords) -> list[str]:
         """Date steps with the same leads share one phrase: "... før og ... efter datoerne i A, B og C"."""
         anchors_by_leads: dict[tuple[str, ...], list[str]] = {}
         for anchor, leads in self.dated.items():
             anchors_by_leads.setdefault(tuple(leads), []).append(anchor)
-        return [words.on_dates(leads, list(anchors)) for leads, anchors in anchors_by_leads.items()] + self.other
+        # Either of two questions may start the same reminder (samskabelse's logbook): say it once.
+        other = sorted(self.unnamed) if len(self.other) > 1 and len(self.unnamed) == 1 else self.other
+        return [words.on_dates(leads, list(anchors)) for leads, anchors in anchors_by_leads.items()] + other
 
 
 def _reminders(words: GuideWords) -> list[Rich]:
@@ -68,7 +73,7 @@ def _reminders(words: GuideWords) -> list[Rich]:
             if nudge.at is not None and words.every(nudge) is None:
                 kind.add_dated(nudge.at, words.lead(nudge))
             else:
-                kind.add_other(words.nudge_timing(step, nudge, name_owner=True))
+                kind.add_other(words.nudge_timing(step, nudge, name_owner=True), words.nudge_timing(step, nudge))
     if not kinds:
         return []
     lines = []

@@ -116,7 +116,9 @@ class GuideWords:
         steps = [self.guide.step(step_id) for step_id in step_ids]
         labels = [step.label.get(self.t.lang) for step in steps if step.label]
         if len(labels) == len(steps):
-            return self.t.text("words-on-labelled", relations=leads, dates=self.all_of(labels))
+            # A name shared by several steps ("et flyttet møde") is said once, where it last comes.
+            once = list(reversed(dict.fromkeys(reversed(labels))))
+            return self.t.text("words-on-labelled", relations=leads, dates=self.all_of(once))
         named = [self.t.text("words-the-answer") if s == own else self.refer(s) for s in step_ids]
         return self.t.text("words-on-dates", relations=leads, steps=self.all_of(named), count=len(named))
 
