@@ -141,5 +141,6 @@ guide-intro-kind-agenda = Dagsordenen
 guide-intro-kind-newsletter = Nyhedsbrevet
 guide-intro-kind-communication_before = Formidling før
 guide-intro-kind-communication_after = Formidling efter
+guide-intro-kind-communication_booking = Annoncer og husstandsomdeling
 guide-intro-kind-logbook = Logbogen
 guide-intro-kind-document_meeting = Dokumentation af mødet

@@ -141,5 +141,6 @@ guide-intro-kind-agenda = The agenda
 guide-intro-kind-newsletter = The newsletter
 guide-intro-kind-communication_before = Spreading the word beforehand
 guide-intro-kind-communication_after = Sharing afterwards
+guide-intro-kind-communication_booking = Adverts and door-to-door leaflets
 guide-intro-kind-logbook = The logbook
 guide-intro-kind-document_meeting = Documenting the meeting
