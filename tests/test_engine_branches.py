@@ -27,7 +27,6 @@ from flows.engine import (
     Rejected,
     SaveAnswer,
     ScheduleNudge,
-    Skip,
     Waiting,
     active_path,
     advance,
@@ -35,9 +34,8 @@ from flows.engine import (
     reminders,
 )
 from flows.model import Guide
-from tests.engine_moves import READY, SIGNPOST, TODAY, VISIT
-
-SKIP = object()
+from tests.engine_moves import READY, SIGNPOST, TODAY, VISIT, walk
+from tests.guide_paths import SKIP
 
 FOLLOW_UP = "acq_mail_sent:follow_up:0"
 MAIL_CHECK_BACK = "acq_mail_sent:check-back"
@@ -109,18 +107,6 @@ CO_CREATION = [
     ("b_roles", SKIP),
     ("b_expectations", SKIP),
 ]
-
-
-def walk(guide: Guide, moves: list[tuple[str, Any]], state: FlowState | None = None) -> tuple[FlowState, list[Effect]]:
-    """The team answers (or, for ``SKIP``, skips) each step in turn; every effect they caused, in order."""
-    state = state if state is not None else FlowState(answers={})
-    effects: list[Effect] = []
-    for step, value in moves:
-        event = Skip(step) if value is SKIP else Answer(value, TODAY, step)
-        state, caused = advance(guide, state, event)
-        assert not [e for e in caused if isinstance(e, Rejected)], f"{step}: {caused}"
-        effects += caused
-    return state, effects
 
 
 def edit(guide: Guide, state: FlowState, step: str, value: Any) -> tuple[FlowState, list[Effect]]:

@@ -24,8 +24,9 @@ from flows.engine import (
     reminders,
 )
 from flows.model import Repeat
-from tests.engine_moves import GUIDES, TODAY
-from tests.test_engine_branches import SKIP, edit, scheduled, walk
+from tests.engine_moves import GUIDES, TODAY, walk
+from tests.guide_paths import SKIP
+from tests.test_engine_branches import edit, scheduled
 from tests.test_guide_kommer_forbi import texts
 
 CLUB = GUIDES["klubfaellesskaber"]

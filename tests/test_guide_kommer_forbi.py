@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,7 +22,6 @@ from pydantic import BaseModel
 from bot.replies import Reply, TipReply
 from flows.engine import (
     Answer,
-    Effect,
     FlowState,
     OpenDebrief,
     Paused,
@@ -35,6 +35,7 @@ from flows.engine import (
     reminders,
 )
 from flows.model import PromptKind, Text
+from tests import engine_moves
 from tests.conftest import Team, asked, said
 from tests.engine_moves import READY, TODAY, VISIT
 
@@ -103,15 +104,8 @@ STEP_3 = [
 ]
 
 
-def walk(moves: list[tuple[str, Any]], state: FlowState | None = None) -> tuple[FlowState, list[Effect]]:
-    """The team answers each question in turn, as it is shown; every effect, in order."""
-    state = state if state is not None else FlowState(answers={})
-    effects: list[Effect] = []
-    for step, value in moves:
-        state, caused = advance(VISIT, state, Answer(value, TODAY, step))
-        assert not [e for e in caused if isinstance(e, Rejected)], f"{step}: {caused}"
-        effects += caused
-    return state, effects
+walk = partial(engine_moves.walk, VISIT)
+"""The team answers each question in turn, as it is shown; every effect, in order."""
 
 
 def walk_until(step: str, moves: list[tuple[str, Any]]) -> FlowState:

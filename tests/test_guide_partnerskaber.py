@@ -14,26 +14,22 @@ the library learned to take a clear role, e.g. as moderator.
 from __future__ import annotations
 
 import re
-from typing import Any
+from functools import partial
 
 import pytest
 
 from bot.replies import Reply, TipReply
 from flows.engine import (
-    Answer,
-    Effect,
-    FlowState,
-    Rejected,
     ScheduleNudge,
     Waiting,
     active_path,
-    advance,
     current_step,
     reminders,
 )
 from flows.model import PromptKind
+from tests import engine_moves
 from tests.conftest import Team, asked
-from tests.engine_moves import GUIDES, TODAY
+from tests.engine_moves import GUIDES
 from tests.test_guide_kommer_forbi import texts
 
 PARTNERS = GUIDES["partnerskaber"]
@@ -70,15 +66,8 @@ DIALOGUE_STEPS = ["contacted", "dialogue_questions", "dialogue_notes", "agreed",
 ACTIVITY_STEPS = ["joint_activity", "partisan_views", "library_role", "framing"]
 
 
-def walk(moves: list[tuple[str, Any]], state: FlowState | None = None) -> tuple[FlowState, list[Effect]]:
-    """The team answers each question in turn, as it is shown; every effect, in order."""
-    state = state if state is not None else FlowState(answers={})
-    effects: list[Effect] = []
-    for step, value in moves:
-        state, caused = advance(PARTNERS, state, Answer(value, TODAY, step))
-        assert not [e for e in caused if isinstance(e, Rejected)], f"{step}: {caused}"
-        effects += caused
-    return state, effects
+walk = partial(engine_moves.walk, PARTNERS)
+"""The team answers each question in turn, as it is shown; every effect, in order."""
 
 
 def questions_asking(words: str) -> list[str]:

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import partial
 from typing import Any
 
 import pytest
 
 from flows.engine import (
     Answer,
-    Effect,
     Finished,
-    FlowState,
     OpenDebrief,
-    Rejected,
     ScheduleNudge,
     Waiting,
     active_path,
@@ -34,6 +32,7 @@ from flows.engine import (
 from flows.loader import load_guides
 from flows.model import Section, Step, Text
 from storage.repository import WorkspaceRepo, find_workspace
+from tests import engine_moves
 from tests.conftest import Team, asked, said
 
 GUIDE = load_guides()["samskabelse"]
@@ -120,15 +119,8 @@ MAIN_ROUTE = [
 ]
 
 
-def walk(moves: list[tuple[str, Any]], state: FlowState | None = None) -> tuple[FlowState, list[Effect]]:
-    """Answer each step in turn, as the question the team sees; any refusal fails the test."""
-    state = state if state is not None else FlowState(answers={})
-    effects: list[Effect] = []
-    for step_id, value in moves:
-        state, caused = advance(GUIDE, state, Answer(value, TODAY, step_id))
-        assert not [e for e in caused if isinstance(e, Rejected)], f"{step_id}: {caused}"
-        effects += caused
-    return state, effects
+walk = partial(engine_moves.walk, GUIDE)
+"""The team answers each question in turn, as it is shown; every effect, in order."""
 
 
 def ids(moves: list[tuple[str, Any]]) -> list[str]:

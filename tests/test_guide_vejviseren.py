@@ -26,8 +26,9 @@ from flows.engine import (
     current_step,
     reminders,
 )
-from tests.engine_moves import SIGNPOST, TODAY
-from tests.test_engine_branches import SKIP, edit, scheduled, walk
+from tests.engine_moves import SIGNPOST, TODAY, walk
+from tests.guide_paths import SKIP
+from tests.test_engine_branches import edit, scheduled
 from tests.test_guide_kommer_forbi import texts
 
 # --- what a team answers, Trin by Trin ------------------------------------------------------

@@ -10,7 +10,6 @@ pauses the project rather than finishing it.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -38,26 +37,15 @@ from flows.engine import (
     reminders,
     waiting_for,
 )
-from flows.model import Guide
 from storage.repository import WorkspaceRepo, find_workspace
 from tests.conftest import Team, asked, said
-from tests.engine_moves import GUIDES, READY, TODAY, VISIT
+from tests.engine_moves import GUIDES, READY, TODAY, VISIT, walk
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 CALL_CHECK_BACK = "call_close:check-back"
 READY_TO_CONTINUE = "stop_here:ready_to_continue:0"
 FOLLOW_UP_DAY = "follow_up_date:follow_up_tasks:0"
 LATER = TODAY + timedelta(days=4)
-
-
-def walk(guide: Guide, moves: list[tuple[str, Any]], state: FlowState | None = None) -> tuple[FlowState, list[Effect]]:
-    state = state if state is not None else FlowState(answers={})
-    effects: list[Effect] = []
-    for step, value in moves:
-        state, caused = advance(guide, state, Answer(value, TODAY, step))
-        assert not [e for e in caused if isinstance(e, Rejected)], f"{step}: {caused}"
-        effects += caused
-    return state, effects
 
 
 def at_the_call() -> FlowState:

@@ -208,15 +208,23 @@ def _event_data(event: Event) -> dict[str, Any]:
     return {"id": event.id, **event.data}
 
 
-async def history(request: web.Request) -> web.Response:
-    """The room's recent events, oldest first, for a page that (re)loads."""
+def _room(request: web.Request) -> str | web.Response:
+    """The room a page asks about (``?conversation=``), or the refusal to send: another
+    site's request, or no room named."""
     refused = _refuse_cross_site(request)
     if refused:
         return refused
     try:
-        room = RoomIn.model_validate(dict(request.query)).conversation
+        return RoomIn.model_validate(dict(request.query)).conversation
     except ValidationError:
         return error(request, 400, "error-bad-request", reason="conversation is required")
+
+
+async def history(request: web.Request) -> web.Response:
+    """The room's recent events, oldest first, for a page that (re)loads."""
+    room = _room(request)
+    if isinstance(room, web.Response):
+        return room
     kept = request.app[HUB].history(room)
     return web.json_response({"events": [_event_data(event) for event in kept]}, headers={"Cache-Control": "no-store"})
 
@@ -224,13 +232,9 @@ async def history(request: web.Request) -> web.Response:
 async def progress(request: web.Request) -> web.Response:
     """The room's current project for the header, in ``?lang=``: a page asks after another
     person's turn (which may have switched or deleted it) and when it changes language."""
-    refused = _refuse_cross_site(request)
-    if refused:
-        return refused
-    try:
-        room = RoomIn.model_validate(dict(request.query)).conversation
-    except ValidationError:
-        return error(request, 400, "error-bad-request", reason="conversation is required")
+    room = _room(request)
+    if isinstance(room, web.Response):
+        return room
     current = await _progress(request, room, language(request.query.get("lang")))
     return web.json_response({"progress": current}, headers={"Cache-Control": "no-store"})
 
