@@ -407,3 +407,19 @@ async def test_a_list_typed_on_one_line_is_sent_and_said_back_as_items(browser: 
     await expect(page.locator("#messages")).to_contain_text(
         "Hvordan bruger de stedet?; Hvad motiverer dem?; Hvor loyale er de?"
     )
+
+
+async def test_the_answers_list_shows_each_question_with_its_number_in_the_guide(
+    browser: Browser, web_server: str, guides: dict[str, Guide]
+) -> None:
+    """`ret 5` must mean the question the list shows as 5, also when the team's path skipped some."""
+    page = await open_room(browser, web_server, "conv-numbers")
+    await send(page, f"/start {VISIT} Numre")
+    for typed in ("nej", "ja", "Klublederen"):  # no target group yet → the mapping tool → go on anyway
+        await send(page, typed)
+    await send(page, "/svar")
+    listed = page.locator("#messages .msg.bot ol.msg-list").last
+    shown = await listed.evaluate("list => Array.from(list.children).map(item => item.value)")
+    guide = guides[VISIT]
+    assert shown == [guide.number(s) for s in ("target_group_chosen", "start_with_mapping", "contact_person")]
+    assert shown != [1, 2, 3], "the path skipped questions, so the numbers have gaps"

@@ -192,7 +192,12 @@
     ((rich && rich.blocks) || []).forEach(function (block) {
       if (block.kind === "list") {
         var list = el(block.ordered ? "ol" : "ul", { "class": "msg-list" });
-        (block.items || []).forEach(function (item) { list.appendChild(renderLine(el("li"), item)); });
+        var numbers = block.numbers || [];
+        (block.items || []).forEach(function (item, index) {
+          // A guide's questions keep their own numbers ("ret 6" always means question 6).
+          var li = numbers.length ? el("li", { value: String(numbers[index]) }) : el("li");
+          list.appendChild(renderLine(li, item));
+        });
         parent.appendChild(list);
       } else {
         var p = el("p", { "class": "msg-text" });
