@@ -63,7 +63,7 @@ def _config(ctx: click.Context) -> Config:
 
 @main.command()
 @click.option("--host", help="Address to listen on (default from config: 127.0.0.1).")
-@click.option("--port", type=int, help="Port to listen on (default from config: 3978).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port to listen on (default from config: 3978).")
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     """Run the server with the browser chat at / (Slack and Teams mount here later)."""

@@ -28,7 +28,20 @@ from storage.db import Database
 from storage.inventory import guide_usage
 from tests.conftest import POSTGRES_URL, Team, free_port, start_server
 
-COMMANDS = [("serve",), ("chat",), ("db", "upgrade"), ("export", "1")]
+
+def _free_port() -> str:
+    with socket.create_server(("127.0.0.1", 0)) as sock:
+        return str(sock.getsockname()[1])
+
+
+# `serve` on a free port: what these tests check must not depend on 3978 being free.
+COMMANDS = [("serve", "--port", _free_port()), ("chat",), ("db", "upgrade"), ("export", "1")]
+
+
+def _command_id(command: tuple[str, ...]) -> str:
+    return "serve" if command[0] == "serve" else " ".join(command)
+
+
 NOT_UTF8 = b"\xff\xfe[server]\nport = 3978\n"
 
 
@@ -72,7 +85,7 @@ def silent_server() -> Iterator[int]:
 # --- the database ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+@pytest.mark.parametrize("command", COMMANDS, ids=_command_id)
 def test_an_unreachable_database_is_named_without_its_password(tmp_path: Path, command: tuple[str, ...]) -> None:
     url = f"postgresql://coach:s3cret-pw@127.0.0.1:{free_port()}/outreach"
     line = one_line(cli(tmp_path, *command, env={"OUTREACH_COACH_DATABASE_URL": url}))
@@ -113,7 +126,7 @@ def _read_only(tmp_path: Path) -> tuple[Path, list[str]]:
 
 
 @pytest.mark.parametrize("place", [_under_a_file, _is_a_file, _read_only], ids=lambda f: f.__name__.strip("_"))
-@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+@pytest.mark.parametrize("command", COMMANDS, ids=_command_id)
 def test_a_data_directory_that_cannot_be_written_is_named(
     tmp_path: Path, command: tuple[str, ...], place: Callable[[Path], tuple[Path, list[str]]]
 ) -> None:
@@ -125,7 +138,7 @@ def test_a_data_directory_that_cannot_be_written_is_named(
 # --- files that are not UTF-8 ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+@pytest.mark.parametrize("command", COMMANDS, ids=_command_id)
 def test_a_config_file_that_is_not_utf8_is_named(tmp_path: Path, command: tuple[str, ...]) -> None:
     (tmp_path / "config.toml").write_bytes(NOT_UTF8)
     line = one_line(cli(tmp_path, "--config", "config.toml", *command))
@@ -133,7 +146,7 @@ def test_a_config_file_that_is_not_utf8_is_named(tmp_path: Path, command: tuple[
 
 
 @pytest.mark.parametrize(
-    "command", [c for c in COMMANDS if c != ("db", "upgrade")] + [("guides", "validate")], ids=" ".join
+    "command", [c for c in COMMANDS if c != ("db", "upgrade")] + [("guides", "validate")], ids=_command_id
 )
 def test_a_guide_file_that_is_not_utf8_is_named(tmp_path: Path, command: tuple[str, ...]) -> None:
     guides_dir = shutil.copytree(default_guide_dir(), tmp_path / "guides")
