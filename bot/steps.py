@@ -74,14 +74,16 @@ def _changed(
 ) -> list[Reply]:
     """An answer that replaced an earlier one says what changed, old → new, and which
     answers now lie on the branch it left (kept, but no longer counted)."""
-    was_on = engine.active_path(guide, before)
-    now_on = set(engine.active_path(guide, after))
-    left = [s for s in was_on if s in before.answers and s not in now_on]
-    return [
-        ctx.present.edited(guide, result, left, after)
+    changes = [
+        result
         for result in results
         if isinstance(result, engine.SaveAnswer) and result.previous is not None and result.previous != result.value
     ]
+    if not changes:
+        return []
+    now_on = set(engine.active_path(guide, after))
+    left = [s for s in engine.active_path(guide, before) if s in before.answers and s not in now_on]
+    return [ctx.present.edited(guide, change, left, after) for change in changes]
 
 
 async def _rejected(
