@@ -5,11 +5,11 @@ an option. Both land here, so every channel accepts the same answers. What is re
 
 - Yes/no: the numbers a channel shows ("1. Ja / 2. Nej", or "1. Gjort / 2. Ikke endnu" on
   a waiting step: 1 is yes or done, 2 is no or not yet), and a reply that *starts* with a
-  yes or a no ("ja tak", "ja, det gør vi", "nej, ikke endnu"). "Ikke endnu" is False on
-  every confirm step: on a waiting step the engine reads False as "not yet" and keeps
-  waiting; on any other confirm step the question offers only yes and no, and "not yet"
-  answers it as a no for now (the team can edit it later). A yes followed by a negation
-  ("ja, men ikke endnu") is refused rather than guessed.
+  yes or a no ("ja tak", "ja, det gør vi", "nej, ikke endnu"). "Ikke endnu" is never read
+  as "nej": on a waiting step it is False, which the engine reads as "not yet" and keeps
+  waiting; a plain yes/no question has nothing to wait for, so there it is refused with
+  the way on ("svar nej for nu, og ret det senere"). A yes followed by a negation ("ja,
+  men ikke endnu") is refused rather than guessed.
 - Choices: the number shown, an option's id or short code ("3.C", "C" for a label that
   starts "3.C" or "C:"), its label, or an unambiguous run of its words ("god bekendt",
   "plakater"); the last word may be the start of a longer one ("facebook" for
@@ -126,21 +126,30 @@ def _bare(text: str) -> str:
 def _confirm(step: Step, raw: Any) -> bool | Invalid:
     if isinstance(raw, bool):
         return raw
+    if step.wait is None and _not_yet(str(raw)):
+        return Invalid("not-yet-is-no-answer")
     reading = _yes_or_no(str(raw))
     if reading is not None:
         return reading
     return Invalid("not-done-or-not-yet" if step.wait is not None else "not-yes-no")
 
 
+def _not_yet(text: str) -> bool:
+    """Whether a reply starts with "ikke endnu" (or "endnu ikke", "not yet")."""
+    words = [_fold(w) for w in _WORD.findall(_bare(text))]
+    return any(words[: len(phrase)] == phrase for phrase in NOT_YET)
+
+
 def _yes_or_no(text: str) -> bool | None:
-    """True or False for a reply that starts with a yes or a no, else None (not understood)."""
+    """True or False for a reply that starts with a yes or a no (or, on a waiting step, a
+    "not yet"), else None (not understood)."""
     bare = _bare(text)
     if bare in ("1", "2"):  # the numbers shown: 1. Ja / 2. Nej, 1. Gjort / 2. Ikke endnu
         return bare == "1"
     words = [_fold(w) for w in _WORD.findall(bare)]
     if not words:
         return None
-    if words[0] in NO or any(words[: len(phrase)] == phrase for phrase in NOT_YET):
+    if words[0] in NO or _not_yet(bare):
         return False
     if words[0] in YES and not NEGATIONS.intersection(words[1:]):
         return True

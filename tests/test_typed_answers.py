@@ -28,7 +28,7 @@ from bot.presenter import Presenter
 from bot.replies import AnsweredReply, ChoiceForm
 from flows import engine
 from flows.answers import Candidate, Invalid, parse_answer
-from flows.engine import Answer, FlowState, SaveAnswer, Waiting, advance
+from flows.engine import Answer, FlowState, Rejected, Waiting, advance
 from flows.model import Guide, Step, Text
 from storage.db import Database
 from tests.conftest import Clock, Team, asked, said
@@ -136,10 +136,7 @@ def on(kind: str, typed: Any, **extra: Any) -> Any:
         ("yes, we are", True),
         ("nej", False),
         ("nej tak", False),
-        ("Nej, ikke endnu.", False),
-        ("ikke endnu", False),
-        ("endnu ikke", False),
-        ("not yet", False),
+        ("Nej, ikke endnu.", False),  # a no, said outright
         ("(nej)", False),
         ("no thanks", False),
     ],
@@ -171,14 +168,22 @@ def test_what_is_neither_yes_nor_no_is_refused_not_guessed(typed: str) -> None:
     assert read("called", typed) == Invalid("not-done-or-not-yet")
 
 
-def test_not_yet_waits_on_a_waiting_step_and_is_a_no_for_now_on_any_other() -> None:
+def test_not_yet_waits_on_a_waiting_step_and_is_never_read_as_a_no() -> None:
     """kommer-forbi Step 1: "ring til vedkommende" – not yet means the call is still to
-    come, so nothing is stored; a plain yes/no question has no "not yet" to wait on."""
+    come, so nothing is stored. A plain yes/no question has no "not yet" to wait on, and
+    "ikke endnu" is not "nej": it is refused with the way on, and nothing is stored."""
     at_the_call = FlowState(answers={"ideas": ["Kaffe"], "ready": True})
     _, effects = advance(GUIDE, at_the_call, Answer("ikke endnu", TODAY, "called"))
     assert [type(e) for e in effects] == [Waiting, engine.ScheduleNudge]
-    _, effects = advance(GUIDE, FlowState(answers={"ideas": ["Kaffe"]}), Answer("ikke endnu", TODAY, "ready"))
-    assert effects[0] == SaveAnswer("ready", False)
+    for typed in ("ikke endnu", "Endnu ikke!", "not yet"):
+        assert read("ready", typed) == Invalid("not-yet-is-no-answer"), typed
+        _, effects = advance(GUIDE, FlowState(answers={"ideas": ["Kaffe"]}), Answer(typed, TODAY, "ready"))
+        assert effects == [Rejected("not-yet-is-no-answer", {})]
+
+
+def test_not_yet_on_a_plain_question_says_to_answer_no_for_now() -> None:
+    said = Messages("da")("rejected-not-yet-is-no-answer", shown="buttons").plain()
+    assert "ja eller nej" in said and "nej for nu" in said and "/ret" in said
 
 
 # --- choices ------------------------------------------------------------------------------

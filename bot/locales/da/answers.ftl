@@ -10,6 +10,7 @@ rejected-not-yes-no = { $shown ->
         [numbers] Svar ja eller nej – eller skriv 1 for ja, 2 for nej.
        *[buttons] Svar ja eller nej – skriv det, eller tryk på en af knapperne.
     }
+rejected-not-yet-is-no-answer = “Ikke endnu” kan jeg ikke gemme her: spørgsmålet skal besvares med ja eller nej. Er svaret nej for nu, så svar nej – I kan rette det senere med { CMD("ret <nr>") }.
 rejected-not-done-or-not-yet = { $shown ->
         [numbers] Svar “gjort” eller “ikke endnu” – eller skriv 1 for gjort, 2 for ikke endnu.
        *[buttons] Svar “gjort” eller “ikke endnu” – skriv det, eller tryk på en af knapperne.

@@ -10,6 +10,7 @@ rejected-not-yes-no = { $shown ->
         [numbers] Answer yes or no – or type 1 for yes, 2 for no.
        *[buttons] Answer yes or no – type it, or press one of the buttons.
     }
+rejected-not-yet-is-no-answer = I cannot save “not yet” here: the question takes yes or no. If the answer is no for now, answer no – you can change it later with { CMD("edit <no.>") }.
 rejected-not-done-or-not-yet = { $shown ->
         [numbers] Answer “done” or “not yet” – or type 1 for done, 2 for not yet.
        *[buttons] Answer “done” or “not yet” – type it, or press one of the buttons.
