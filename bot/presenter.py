@@ -142,15 +142,7 @@ class Presenter:
         on_path = [s for s in path if s in state.answers]
         if not on_path:
             return [TextReply(self.t("answers-none", project=project.name), audience="asker")]
-        listed = [
-            (
-                guide.number(s),
-                line(
-                    Span(self.text(guide.step(s).text), "strong"), "\n→ ", self.value(guide.step(s), state.answers[s])
-                ),
-            )
-            for s in on_path
-        ]
+        listed = [(guide.number(s), self._answer_line(guide.step(s), state.answers[s])) for s in on_path]
         text = self.t("answers-header", project=project.name) + numbered(listed)
         off_path = [s.id for s in guide.steps if s.id in state.answers and s.id not in path]
         if off_path:

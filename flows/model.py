@@ -137,6 +137,12 @@ class Wait(_Strict):
     offset: timedelta = timedelta(0)
     suggested: bool = False
 
+    @property
+    def timed(self) -> bool:
+        """Whether the guide gives this wait a timing of its own; without one, the
+        deployment's default applies, which is always the coach's suggestion."""
+        return self.after is not None or self.at is not None
+
     @model_validator(mode="after")
     def _one_anchor(self) -> Wait:
         if self.after is not None and self.at is not None:

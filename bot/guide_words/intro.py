@@ -5,7 +5,7 @@ of — in one chat message.
 The parts are listed with bullets, not numbers: their titles carry the document's own
 numbering ("Step 1", "Fase 2", "Trin 3.A"), which a second number would contradict.
 Reminders of one kind are said once ("Dokumentation af mødet: 2 dage før og 1 dag efter
-datoerne i ..."); the steps that wait for "Ikke endnu" follow, and those without a timing
+det første co-creation-møde, ..."); the steps that wait for "Ikke endnu" follow, and those without a timing
 of their own share one line.
 """
 
@@ -102,7 +102,7 @@ def _waits(words: GuideWords) -> list[Rich]:
     waiting = [step for step in words.guide.steps if step.wait is not None]
     if not waiting:
         return []
-    timed = [step for step in waiting if _timed(step)]
+    timed = [step for step in waiting if step.wait is not None and step.wait.timed]
     default = words.suggested(words.default_wait_timing(), True)
     if not timed:
         return [t("guide-intro-waits-all", not_yet=words.not_yet(), when=default)]
@@ -110,10 +110,6 @@ def _waits(words: GuideWords) -> list[Rich]:
     if len(timed) < len(waiting):
         lines.append(line(t.text("guide-intro-wait-others", when=default)))
     return [t("guide-intro-waits", not_yet=words.not_yet()) + items(lines)]
-
-
-def _timed(step: Step) -> bool:
-    return step.wait is not None and (step.wait.after is not None or step.wait.at is not None)
 
 
 def _again(words: GuideWords, step: Step) -> str:

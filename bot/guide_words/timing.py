@@ -138,7 +138,7 @@ class GuideWords:
     @staticmethod
     def wait_suggested(wait: Wait) -> bool:
         """As the engine schedules it: a wait with no timing of its own is always our suggestion."""
-        return wait.suggested or (wait.after is None and wait.at is None)
+        return wait.suggested or not wait.timed
 
     def not_yet(self) -> str:
         """The "Ikke endnu" button, quoted as the team sees it."""
