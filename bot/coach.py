@@ -12,7 +12,7 @@ answered from the first result, writing nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -27,7 +27,16 @@ from bot.context import NoProject, TurnContext, UnknownProject
 from bot.export import Logbook
 from bot.i18n import Messages
 from bot.presenter import Presenter
-from bot.replies import ProgressReply, Reply, TextReply, Turn, dump_replies, load_replies
+from bot.replies import (
+    ProgressReply,
+    ProjectGlance,
+    Reply,
+    TextReply,
+    Turn,
+    Upcoming,
+    dump_replies,
+    load_replies,
+)
 from flows import engine
 from flows.model import Guide
 from storage.db import Database
@@ -207,6 +216,49 @@ class Coach:
         state = TurnContext.state(project)
         step = engine.current_step(guide, state) or engine.active_path(guide, state)[-1]
         return Presenter(Messages(lang), self.guides).progress(project, guide, state, step)
+
+    # --- for channels with an overview of a person's projects (Slack's App Home) ----------
+
+    async def overview(
+        self, platform: str, workspace: str, conversations: Sequence[str], lang: str, upcoming: int = 3
+    ) -> list[ProjectGlance]:
+        """The projects of the ``conversations`` a person is in (the channel tells which),
+        unfinished ones first, each with where it stands, its next question and its next
+        ``upcoming`` reminders. A conversation the person is not in is never shown, so a
+        private channel's work stays in it. Looked up without creating anything."""
+        present = Presenter(Messages(lang), self.guides)
+        glances: list[ProjectGlance] = []
+        async with self.db.transaction() as session:
+            try:
+                found = await find_workspace(session, platform, workspace)
+            except NotFound:
+                return []
+            repo = WorkspaceRepo(session, found.id)
+            tz = ZoneInfo(found.timezone)
+            for ref in await repo.conversations_among(conversations):
+                for project in await repo.projects(ref.id):
+                    guide = self.guides.get(project.guide_id)
+                    if guide is None:
+                        continue
+                    state = TurnContext.state(project)
+                    current = engine.current_step(guide, state)
+                    step = current or engine.active_path(guide, state)[-1]
+                    pending = [row for row in await repo.nudges(project.id) if row.status == "pending"]
+                    glances.append(
+                        ProjectGlance(
+                            conversation=ref.external_id,
+                            conversation_name=ref.name,
+                            progress=present.progress(project, guide, state, step),
+                            next_question=present.step_text(guide, current) if current else None,
+                            finished=project.finished,
+                            upcoming=[
+                                Upcoming(present.when(row.due_at, tz), present.reminder_about(row.kind, row.payload))
+                                for row in pending[:upcoming]
+                            ],
+                        )
+                    )
+        glances.sort(key=lambda glance: glance.finished)  # stable: most recently touched first within each
+        return glances
 
 
 async def _dispatch(ctx: TurnContext) -> list[Reply]:

@@ -2,7 +2,9 @@
 
 Secrets and paths can come from the environment, so a deployment never needs them in a
 file: ``OUTREACH_COACH_DATA_DIR``, ``OUTREACH_COACH_DATABASE_URL`` and
-``OUTREACH_COACH_ACCESS_TOKEN``. Any problem is reported as one line naming the key.
+``OUTREACH_COACH_ACCESS_TOKEN``, and Slack's conventional ``SLACK_BOT_TOKEN``,
+``SLACK_SIGNING_SECRET``, ``SLACK_APP_TOKEN``, ``SLACK_CLIENT_ID`` and
+``SLACK_CLIENT_SECRET``. Any problem is reported as one line naming the key.
 """
 
 from __future__ import annotations
@@ -75,6 +77,43 @@ class RemindersConfig(_Section):
         return self
 
 
+class SlackConfig(_Section):
+    """A Slack app (see ``manifest.yml``). Slack is mounted at ``/slack/events`` whenever a
+    signing secret is set. With ``client_id`` and ``client_secret`` the app installs into
+    any number of workspaces through OAuth (``/slack/install``); otherwise ``bot_token`` is
+    the one workspace's token. ``socket_mode`` receives the same events over a WebSocket
+    opened with ``app_token``, for development without a public address."""
+
+    signing_secret: str = ""
+    bot_token: str = ""
+    app_token: str = ""
+    client_id: str = ""
+    client_secret: str = ""
+    socket_mode: bool = False
+    # The Web API's address; only tests and proxies change it.
+    api_url: str = "https://slack.com/api/"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.signing_secret) or self.socket_mode
+
+    @property
+    def oauth(self) -> bool:
+        return bool(self.client_id and self.client_secret)
+
+    @model_validator(mode="after")
+    def _complete(self) -> SlackConfig:
+        if self.socket_mode and not self.app_token:
+            raise ValueError("socket_mode needs app_token (an xapp-... token with connections:write)")
+        if self.enabled and not (self.oauth or self.bot_token):
+            raise ValueError("a bot_token (xoxb-...), or client_id and client_secret for OAuth, is needed")
+        if bool(self.client_id) != bool(self.client_secret):
+            raise ValueError("client_id and client_secret go together")
+        if self.oauth and not self.signing_secret:
+            raise ValueError("OAuth installs arrive over HTTP: signing_secret is needed")
+        return self
+
+
 class Config(_Section):
     data_dir: Path = Path("data")
     language: Literal["da", "en"] = "da"
@@ -83,6 +122,7 @@ class Config(_Section):
     database: DatabaseConfig = DatabaseConfig()
     server: ServerConfig = ServerConfig()
     reminders: RemindersConfig = RemindersConfig()
+    slack: SlackConfig = SlackConfig()
 
     @field_validator("timezone")
     @classmethod
@@ -125,6 +165,12 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] = os.enviro
         ("data_dir",): environ.get(f"{ENV_PREFIX}DATA_DIR"),
         ("database", "url"): environ.get(f"{ENV_PREFIX}DATABASE_URL"),
         ("server", "access_token"): environ.get(f"{ENV_PREFIX}ACCESS_TOKEN"),
+        # Slack's own conventional names, as its documentation and tools use them.
+        ("slack", "bot_token"): environ.get("SLACK_BOT_TOKEN"),
+        ("slack", "signing_secret"): environ.get("SLACK_SIGNING_SECRET"),
+        ("slack", "app_token"): environ.get("SLACK_APP_TOKEN"),
+        ("slack", "client_id"): environ.get("SLACK_CLIENT_ID"),
+        ("slack", "client_secret"): environ.get("SLACK_CLIENT_SECRET"),
     }
     for keys, value in overrides.items():
         if value:

@@ -187,6 +187,28 @@ class ExportReply(Placement):
     type: Literal["export"] = "export"
 
 
+@dataclass(frozen=True)
+class Upcoming:
+    """A reminder still to come: when (worded in the team's time zone) and what about."""
+
+    when: str
+    about: str
+
+
+@dataclass(frozen=True)
+class ProjectGlance:
+    """One project as an overview shows it (Slack's App Home): where it stands, the
+    question that is next (None once finished), the reminders to come, and the
+    conversation (channel) it lives in."""
+
+    conversation: str
+    conversation_name: str
+    progress: ProgressReply
+    next_question: str | None
+    finished: bool
+    upcoming: list[Upcoming]
+
+
 Reply = TextReply | TipReply | ProgressReply | QuestionReply | AnsweredReply | ActionsReply | ExportReply
 
 

@@ -93,6 +93,7 @@ class ConversationRef:
     external_id: str
     address: dict[str, Any] | None
     lang: str
+    name: str = ""
 
 
 async def find_workspace(session: AsyncSession, platform: str, external_id: str) -> WorkspaceRef:
@@ -133,7 +134,9 @@ async def ensure_workspace(
 
 
 def _ref(conversation: Conversation) -> ConversationRef:
-    return ConversationRef(conversation.id, conversation.external_id, conversation.address, conversation.lang)
+    return ConversationRef(
+        conversation.id, conversation.external_id, conversation.address, conversation.lang, conversation.name
+    )
 
 
 class WorkspaceRepo:
@@ -149,6 +152,16 @@ class WorkspaceRepo:
         )
         found = (await self.session.execute(query)).scalar_one_or_none()
         return _ref(found) if found else None
+
+    async def conversations_among(self, external_ids: Sequence[str]) -> list[ConversationRef]:
+        """The conversations of this workspace whose ids are in ``external_ids`` (a person's
+        channels), in no particular order."""
+        if not external_ids:
+            return []
+        query = select(Conversation).where(
+            Conversation.workspace_id == self.workspace_id, Conversation.external_id.in_(list(external_ids))
+        )
+        return [_ref(found) for found in (await self.session.execute(query)).scalars()]
 
     async def ensure_conversation(
         self, external_id: str, name: str, address: dict[str, Any] | None, lang: str
