@@ -49,6 +49,7 @@ class Intent(BaseModel):
     k: bool = False  # skip
     f: Form | None = None  # form to open or read
     p: int | None = Field(default=None, ge=1, le=MAX_ID)  # project
+    ch: str | None = Field(default=None, max_length=64)  # the channel, for a button outside it (App Home)
 
     @property
     def answer(self) -> AnswerAction | None:
@@ -77,8 +78,9 @@ def action_id(kind: str, place: int) -> str:
     return f"{PREFIX}{kind}:{place}"
 
 
-def button_value(action: Action) -> str:
-    """The value of a button that sends ``action``; ValueError when it cannot fit."""
+def button_value(action: Action, channel: str | None = None) -> str:
+    """The value of a button that sends ``action`` (in ``channel``, for a button shown
+    outside it, as on App Home); ValueError when it cannot fit."""
     answer = action.answer
     intent = Intent(
         c=action.command,
@@ -86,6 +88,7 @@ def button_value(action: Action) -> str:
         v=answer.value if answer else None,
         k=answer.skip if answer else False,
         p=action.project_id,
+        ch=channel,
     )
     return _fits(_compact(intent), VALUE_LIMIT)
 
