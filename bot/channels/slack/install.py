@@ -136,6 +136,26 @@ class _SessionConnection:
         await self.session.run_sync(lambda session: work(session.connection()))
 
 
+class _ExpiringStates(AsyncSQLAlchemyOAuthStateStore):
+    """slack_sdk's state store, clearing expired states as it issues new ones.
+
+    ``/slack/install`` answers anyone and writes a state each time; a state is only deleted
+    when it comes back, so abandoned installs (and a stranger reloading the page) would
+    otherwise pile up for good.
+    """
+
+    async def async_issue(self, *args: Any, **kwargs: Any) -> str:
+        async with self.engine.begin() as connection:
+            table = self.oauth_states
+            await connection.execute(table.delete().where(table.c.expire_at < _naive_utc_now()))
+        return await super().async_issue(*args, **kwargs)
+
+
+def _naive_utc_now() -> datetime:
+    """Now as the state table stores times: UTC without a zone (slack_sdk's own convention)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
 class Installations:
     """The workspaces that installed the app through OAuth, in slack_sdk's own tables.
 
@@ -144,7 +164,7 @@ class Installations:
     the stores themselves (:meth:`prepare`), outside the Alembic migrations, and their shape
     follows the slack_sdk version. Rows are kept per ``client_id``, so the same database can
     serve a second app. Never call these methods inside :meth:`Database.transaction`: their
-    writes are transactions of their own.
+    writes are transactions of their own (on SQLite, waiting for the writer lock held there).
     """
 
     def __init__(self, db: Database, client_id: str) -> None:
@@ -193,26 +213,6 @@ class Installations:
         await self.store.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
 
 
-class _ExpiringStates(AsyncSQLAlchemyOAuthStateStore):
-    """slack_sdk's state store, clearing expired states as it issues new ones.
-
-    ``/slack/install`` answers anyone and writes a state each time; a state is only deleted
-    when it comes back, so abandoned installs (and a stranger reloading the page) would
-    otherwise pile up for good.
-    """
-
-    async def async_issue(self, *args: Any, **kwargs: Any) -> str:
-        async with self.engine.begin() as connection:
-            table = self.oauth_states
-            await connection.execute(table.delete().where(table.c.expire_at < _naive_utc_now()))
-        return await super().async_issue(*args, **kwargs)
-
-
-def _naive_utc_now() -> datetime:
-    """Now as the state table stores times: UTC without a zone (slack_sdk's own convention)."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 # The pages an admin sees after Slack's consent screen. They are shown once, to whoever
 # installs, whose language the server does not know: both languages, Danish first.
 
@@ -220,9 +220,9 @@ _PAGE = """<!doctype html>
 <html lang="da">
 <head><meta charset="utf-8"><title>Outreach Coach</title></head>
 <body>
-<main>{danish}</main>
+<section>{danish}</section>
 <hr>
-<main lang="en">{english}</main>
+<section lang="en">{english}</section>
 </body>
 </html>
 """
