@@ -21,7 +21,7 @@ _LONGEST_ENTITY = len("&amp;")
 
 def mrkdwn(rich: Rich) -> str:
     """Slack mrkdwn: ``*strong*``, ``_emphasis_``, lists with • or their own numbers, a blank
-    line between paragraphs, and a command as ```/outreach <command>``` in code."""
+    line between paragraphs, and a command as ``/outreach <command>`` in backticks."""
     return render_mrkdwn(rich, COMMAND_PREFIX)
 
 
