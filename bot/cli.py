@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Coroutine, Sequence
+from collections.abc import AsyncIterator, Coroutine, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,8 +20,10 @@ import click
 from aiohttp import web
 
 from bot import reminder_job
+from bot.channels.slack.app import slack_channel
 from bot.coach import Coach, UnknownProject
 from bot.config import Config, ConfigError, load_config
+from bot.delivery import Channel
 from bot.export import FORMATS
 from bot.guide_words import review
 from bot.i18n import Messages
@@ -64,14 +67,17 @@ def _config(ctx: click.Context) -> Config:
 @main.command()
 @click.option("--host", help="Address to listen on (default from config: 127.0.0.1).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port to listen on (default from config: 3978).")
+@click.option("--socket-mode", is_flag=True, help="Receive Slack over Socket Mode (needs slack.app_token).")
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
-    """Run the server with the browser chat at / (Slack and Teams mount here later)."""
+def serve(ctx: click.Context, host: str | None, port: int | None, socket_mode: bool) -> None:
+    """Run the server: the browser chat at /, and Slack at /slack/events when configured."""
     from bot.server import make_app
 
     config = _config(ctx)
     server = config.server.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v})
     config = config.model_copy(update={"server": server})
+    if socket_mode:
+        config = config.with_socket_mode()
     config.require_safe_binding()
     # Everything that can fail because of the surroundings fails here, as one line, before
     # the server starts: make_app loads the guides and migrates again, finding them fine.
@@ -91,6 +97,10 @@ def _where(config: Config) -> str:
     The token is never printed whole: terminals, logs and screen shares are not secret.
     """
     lines = [f"Outreach Coach: http://{config.server.host}:{config.server.port}/"]
+    if config.slack.socket_mode:
+        lines.append("Slack: Socket Mode")
+    elif config.slack.enabled:
+        lines.append(f"Slack: http://{config.server.host}:{config.server.port}/slack/events")
     if token := config.server.access_token:
         shown = token[: min(4, len(token) // 4)]  # never more than a quarter of it
         lines.append(
@@ -197,13 +207,19 @@ def db_upgrade(ctx: click.Context) -> None:
     click.echo("database is at the newest schema")
 
 
-def _deliverer(config: Config, database: Database) -> Deliverer:
-    """The outbox worker of this process, for the platforms it has channels for.
+@asynccontextmanager
+async def _deliverer(config: Config, database: Database) -> AsyncIterator[Deliverer]:
+    """The outbox worker of this process, for the platforms configured (Slack).
 
-    None yet: Slack and Teams channels come in later issues. The browser chat's reminders
-    are delivered by ``serve`` itself, the one process that holds the open pages.
+    The browser chat's reminders are delivered by ``serve`` itself, the one process that
+    holds the open pages.
     """
-    return make_deliverer(database, {}, config.reminders)
+    async with AsyncExitStack() as stack:
+        channels: dict[str, Channel] = {}
+        if config.slack.enabled:
+            slack = await stack.enter_async_context(slack_channel(config.slack, database))
+            channels[slack.platform] = slack
+        yield make_deliverer(database, channels, config.reminders)
 
 
 @main.command()
@@ -212,17 +228,18 @@ def worker(ctx: click.Context) -> None:
     """Deliver due reminders until stopped (SIGINT or SIGTERM); several may share PostgreSQL."""
     config = _config(ctx)
 
+    poll = config.reminders.poll_seconds
+
     async def go() -> None:
         database = await open_database(config)
         try:
-            deliverer = _deliverer(config, database)
-            platforms = ", ".join(deliverer.channels) or "no platform yet (serve delivers the browser chat's)"
-            poll = config.reminders.poll_seconds
+            async with _deliverer(config, database) as deliverer:
+                platforms = ", ".join(deliverer.channels) or "no platform (serve delivers the browser chat's)"
 
-            def started() -> None:
-                click.echo(f"Outreach Coach worker: delivering reminders for {platforms}, every {poll:g} s")
+                def started() -> None:
+                    click.echo(f"Outreach Coach worker: delivering reminders for {platforms}, every {poll:g} s")
 
-            await run_until_stopped(deliverer, lambda: reminder_job.start(deliverer, database, config), started)
+                await run_until_stopped(deliverer, lambda: reminder_job.start(deliverer, database, config), started)
         finally:
             await database.dispose()
 
@@ -287,7 +304,8 @@ def reminders_run_due(ctx: click.Context, now_text: str | None, server: str | No
     async def go() -> DeliveryReport:
         database = await open_database(config)
         try:
-            return await _deliverer(config, database).run_due(now)
+            async with _deliverer(config, database) as deliverer:
+                return await deliverer.run_due(now)
         finally:
             await database.dispose()
 

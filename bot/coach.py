@@ -30,6 +30,7 @@ from bot.presenter import Presenter
 from bot.replies import (
     ProgressReply,
     ProjectGlance,
+    QuestionReply,
     Reply,
     TextReply,
     Turn,
@@ -216,6 +217,29 @@ class Coach:
         state = TurnContext.state(project)
         step = engine.current_step(guide, state) or engine.active_path(guide, state)[-1]
         return Presenter(Messages(lang), self.guides).progress(project, guide, state, step)
+
+    # --- for channels that open a form for a question (Slack's modal) -------------------
+
+    async def question(
+        self, platform: str, workspace: str, conversation: str, project_id: int, step: str, lang: str
+    ) -> QuestionReply | None:
+        """Question ``step`` of a project in ``conversation``, with its saved answer, worded in
+        ``lang``; None when there is no such project or step (a hostile or very old button).
+        Whether the step may still be answered is the engine's to say when the form comes back."""
+        async with self.db.transaction() as session:
+            try:
+                found = await find_workspace(session, platform, workspace)
+                repo = WorkspaceRepo(session, found.id)
+                ref = await repo.find_conversation(conversation)
+                if ref is None:
+                    return None
+                project = await repo.project(project_id, ref.id)
+            except NotFound:
+                return None
+        guide = self.guides.get(project.guide_id)
+        if guide is None or not guide.has_step(step):
+            return None
+        return Presenter(Messages(lang), self.guides).question(project, guide.step(step), project.answers.get(step))
 
     # --- for channels with an overview of a person's projects (Slack's App Home) ----------
 

@@ -133,6 +133,14 @@ class Config(_Section):
             raise ValueError(f"unknown time zone '{value}'") from error
         return value
 
+    def with_socket_mode(self) -> Config:
+        """This config with Slack's Socket Mode on (``serve --socket-mode``), checked again."""
+        try:
+            slack = SlackConfig.model_validate({**self.slack.model_dump(), "socket_mode": True})
+        except ValidationError as error:
+            raise ConfigError(f"slack: {error.errors()[0]['msg'].removeprefix('Value error, ')}") from None
+        return self.model_copy(update={"slack": slack})
+
     @property
     def database_url(self) -> str:
         return self.database.url or sqlite_url(self.data_dir)

@@ -20,13 +20,16 @@ class Target:
     """Where a message goes: the conversation's id and stored address, the thread if any,
     and the person it is for (a task reminder), which a channel may mention.
     ``opens_thread`` says the message starts a thread the team answers in (a debrief): a
-    channel whose threads need a post of their own (a Teams channel) starts one."""
+    channel whose threads need a post of their own (a Teams channel) starts one.
+    ``lang`` is the conversation's language, for the words a channel adds itself (a
+    button's label)."""
 
     conversation: str
     address: dict[str, Any] | None
     thread: str | None = None
     recipient: str | None = None
     opens_thread: bool = False
+    lang: str = "da"
 
 
 @dataclass(frozen=True)

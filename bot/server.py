@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator, Mapping
 from aiohttp import web
 
 from bot import reminder_job
+from bot.channels.slack.app import PREFIX as SLACK_PREFIX
+from bot.channels.slack.app import SLACK, slack_app
 from bot.channels.web.app import PREFIX, chat_app
 from bot.channels.web.channel import WEB_CHANNEL
 from bot.channels.web.guard import HostPolicy
@@ -36,9 +38,10 @@ async def _to_chat(request: web.Request) -> web.StreamResponse:
 
 async def make_app(config: Config, delivery: Mapping[str, Channel] | None = None) -> web.Application:
     """Load and check the guides, migrate the database, mount the channels, and run the
-    reminder outbox: for the browser chat, whose rooms only this process can reach, and
-    for the platforms in ``delivery`` (with none for a platform, its reminders stay
-    pending for a process that has one).
+    reminder outbox: for the browser chat, whose rooms only this process can reach, for
+    Slack when it is configured (mounted at ``/slack``), and for the platforms in
+    ``delivery`` (with none for a platform, its reminders stay pending for a process that
+    has one).
 
     A broken guide file raises :class:`flows.loader.GuideError` here, and a guide that
     projects still use but whose file is gone raises :class:`bot.startup.StartupError`,
@@ -61,7 +64,12 @@ async def make_app(config: Config, delivery: Mapping[str, Channel] | None = None
     chat = chat_app(coach, config.server.access_token, hosts)
     app.add_subapp(PREFIX, chat)
 
-    channels = {chat[WEB_CHANNEL].platform: chat[WEB_CHANNEL], **(delivery or {})}
+    channels: dict[str, Channel] = {chat[WEB_CHANNEL].platform: chat[WEB_CHANNEL]}
+    if config.slack.enabled:
+        slack = await slack_app(coach, config.slack, db)
+        app.add_subapp(SLACK_PREFIX, slack)
+        channels[slack[SLACK].channel.platform] = slack[SLACK].channel
+    channels.update(delivery or {})
     deliverer = make_deliverer(db, channels, config.reminders)
     app[DELIVERER_KEY] = deliverer
     app.router.add_post("/admin/reminders/run-due", _admin_run_due(config))

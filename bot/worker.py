@@ -291,7 +291,12 @@ class Deliverer:
 
     async def _send(self, nudge: DueNudge) -> Result:
         target = Target(
-            nudge.conversation, nudge.address, nudge.thread, nudge.recipient, opens_thread=nudge.kind == DEBRIEF
+            nudge.conversation,
+            nudge.address,
+            nudge.thread,
+            nudge.recipient,
+            opens_thread=nudge.kind == DEBRIEF,
+            lang=nudge.lang,
         )
         try:
             replies = self.compose(nudge)
