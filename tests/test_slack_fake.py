@@ -171,7 +171,8 @@ async def test_a_message_beyond_slacks_limits_is_refused_as_slack_refuses_it(sla
     assert (await refused(client.chat_postMessage(channel="C111", text="x" * 40_001))).response["error"] == (
         "msg_too_long"
     )
-    assert (await refused(client.chat_postMessage(channel="C111"))).response["error"] == "no_text"
+    nothing = await refused(client.api_call("chat.postMessage", json={"channel": "C111"}))
+    assert nothing.response["error"] == "no_text"
     assert (await client.chat_postMessage(channel="C111", text="x" * 40_000, blocks=[SECTION] * 50))["ok"]
 
 
