@@ -24,9 +24,9 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 NAME_SECONDS = 3600.0  # how long a person's name and language are trusted before asking again
-# Slack's ids (T…, E…, C…, U…) and message timestamps ("1700000000.000100"): they become
+# Slack's ids (T…, C…, U…, trigger ids "1.2.ab") and message timestamps ("1700000000.000100"): they become
 # database keys and Block Kit text, so nothing else is let through.
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 _TS = re.compile(r"^[0-9]{1,20}\.[0-9]{1,10}$")
 _MENTION = re.compile(r"<@[A-Za-z0-9_-]+(?:\|[^>]*)?>")
 

@@ -6,7 +6,8 @@ Its order of work is the point of this module:
 1. the signature is checked on the raw bytes (401 when unsigned, wrongly signed or older
    than five minutes), before anything reads the body;
 2. the body must be what its content type says (JSON with a ``type``; a form with a
-   command, or a ``payload`` of JSON): else 400, never bolt's 500 on a parse error;
+   command, or a ``payload`` of JSON): else 400, never bolt's 500 on a parse error. It
+   is read here, once, and handed to bolt as read;
 3. bolt dispatches to :class:`~bot.channels.slack.listeners.Listeners`, which ack at once
    and work after; a payload no listener takes is acked (200) and ignored, as Slack
    retries anything else.
@@ -68,6 +69,7 @@ async def slack_app(coach: Coach, config: SlackConfig, db: Database) -> web.Appl
     """The sub-app to mount at :data:`PREFIX`; ``app[SLACK]`` holds its outbox channel."""
     session = aiohttp.ClientSession()  # one connection pool for every Web API call
     client = AsyncWebClient(
+        token=None if config.oauth else config.bot_token,  # bolt takes the token from its client
         base_url=config.api_url,
         session=session,
         retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)],
@@ -80,9 +82,8 @@ async def slack_app(coach: Coach, config: SlackConfig, db: Database) -> web.Appl
         _forget_on_uninstall(bolt, tokens)
     else:
         bolt = AsyncApp(
-            token=config.bot_token,
             signing_secret=config.signing_secret or None,
-            request_verification_enabled=bool(config.signing_secret),  # Socket Mode alone signs nothing
+            request_verification_enabled=False,  # checked on the raw bytes before bolt sees anything
             client=client,
         )
     Listeners(coach, People()).register(bolt)
@@ -147,11 +148,18 @@ def _events(bolt: AsyncApp, secret: str) -> web.Handler:
         body = await request.read()
         if not is_signed(secret, body, request.headers):
             return web.Response(status=401, text="not signed by Slack")
-        problem = _malformed(body, request.content_type)
-        if problem:
-            log.warning("slack: a signed request refused: %s", problem)
-            return web.Response(status=400, text=problem)
-        response = await bolt.async_dispatch(await to_bolt_request(request))
+        payload = _read_body(body, request.content_type)
+        if isinstance(payload, BadBody):
+            log.warning("slack: a signed request refused: %s", payload.reason)
+            return web.Response(status=400, text=payload.reason)
+        # The body goes to bolt read and checked. Bolt's own reading would take any form
+        # that merely contains the word "payload" (a slash command's text) for an
+        # interaction and lose it; "socket_mode" is bolt's name for a request whose body
+        # comes parsed and whose origin was checked elsewhere, as it was here.
+        bolt_request = AsyncBoltRequest(
+            body=payload, query=request.query_string, headers=dict(request.headers), mode="socket_mode"
+        )
+        response = await bolt.async_dispatch(bolt_request)
         if response.status == 404:  # nothing handles it: acked and ignored
             return web.Response(status=200)
         return await to_aiohttp_response(response)
@@ -159,30 +167,38 @@ def _events(bolt: AsyncApp, secret: str) -> web.Handler:
     return events
 
 
-def _malformed(body: bytes, content_type: str) -> str | None:
-    """Why a signed body is not what its content type says, or None when it is."""
+@dataclass(frozen=True)
+class BadBody:
+    reason: str
+
+
+def _read_body(body: bytes, content_type: str) -> dict[str, Any] | BadBody:
+    """A signed body as the payload it must be: a JSON object with a ``type`` (events), a
+    form with ``payload=<JSON object with a type>`` (interactivity), or a form with a
+    ``command`` (slash commands). Anything else is :class:`BadBody`."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        return "the body is not UTF-8 text"
+        return BadBody("the body is not UTF-8 text")
     if content_type == "application/json":
-        return None if _json_object(text, "type") else "not a JSON object with a type"
+        return _json_object(text) or BadBody("not a JSON object with a type")
     if content_type != "application/x-www-form-urlencoded":
-        return f"unexpected content type {content_type or 'none'}"
+        return BadBody(f"unexpected content type {content_type or 'none'}")
     form = parse_qs(text, keep_blank_values=True)
     if "payload" in form:
-        return None if len(form["payload"]) == 1 and _json_object(form["payload"][0], "type") else "payload is not JSON"
+        found = _json_object(form["payload"][0]) if len(form["payload"]) == 1 else None
+        return found or BadBody("payload is not a JSON object with a type")
     if "command" in form or "ssl_check" in form:
-        return None
-    return "a form without a command or payload"
+        return {key: values[0] for key, values in form.items()}
+    return BadBody("a form without a command or payload")
 
 
-def _json_object(text: str, key: str) -> bool:
+def _json_object(text: str) -> dict[str, Any] | None:
     try:
         data = json.loads(text)
     except ValueError:
-        return False
-    return isinstance(data, dict) and isinstance(data.get(key), str)
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("type"), str) else None
 
 
 def _oauth(bolt: AsyncApp, step: str) -> web.Handler:

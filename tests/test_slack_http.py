@@ -1,0 +1,198 @@
+"""Slack's contract at /slack/events: what a signed request gets, and what anything else gets.
+
+Requests are real HTTP to the running server, signed as Slack signs them; the bot's Web
+API calls go to the fake Slack, which records them.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from storage.models import AnswerHistory, Project
+from tests.slack_bot import CHANNEL, SECRET, SlackBot, start_bot
+from tests.slack_fake import FakeSlack, event_body, fixture, interaction_body, sign, slash_command_body
+
+FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as slack:
+        slack.add_workspace("T111", "xoxb-111", bot_user_id="U0BOT", name="Bibliotek Nord")
+        slack.add_user("T111", "U111", "Mette", locale="da-DK")
+        slack.add_user("T111", "U222", "Ali", locale="da-DK")
+        slack.add_channel("T111", CHANNEL, "outreach")
+        yield slack
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[SlackBot]:
+    async for running in start_bot(tmp_path, fake, bot_token="xoxb-111"):
+        yield running
+
+
+async def projects(bot: SlackBot) -> int:
+    from bot.server import DB_KEY
+
+    async with bot.app[DB_KEY].session() as session:
+        return int((await session.execute(select(func.count()).select_from(Project))).scalar_one())
+
+
+async def answers_saved(bot: SlackBot) -> int:
+    from bot.server import DB_KEY
+
+    async with bot.app[DB_KEY].session() as session:
+        return int((await session.execute(select(func.count()).select_from(AnswerHistory))).scalar_one())
+
+
+def command_body(text: str = "start kommer-forbi Fitness", **fields: str) -> bytes:
+    return slash_command_body(
+        fixture("slash_command"), command="/outreach", text=text, team_id="T111", channel_id=CHANNEL, **fields
+    )
+
+
+# --- signatures ----------------------------------------------------------------------------
+
+
+async def post_raw(bot: SlackBot, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+    async with bot.session.post(f"{bot.url}/slack/events", data=body, headers=headers) as response:
+        return response.status, await response.text()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        pytest.param({}, id="unsigned"),
+        pytest.param(
+            {"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=" + "0" * 64}, id="wrong"
+        ),
+        pytest.param(sign(b"", SECRET), id="signed-for-another-body"),
+        pytest.param(sign(command_body(), "another-secret"), id="another-app"),
+        pytest.param(sign(command_body(), SECRET, timestamp=int(time.time()) - 6 * 60), id="stale"),
+        pytest.param({"X-Slack-Request-Timestamp": "soon", "X-Slack-Signature": "v0=zz"}, id="garbage"),
+    ],
+)
+async def test_a_request_slack_did_not_sign_is_refused_and_changes_nothing(
+    bot: SlackBot, headers: dict[str, str]
+) -> None:
+    status, _ = await post_raw(bot, command_body(), {"Content-Type": FORM, **headers})
+    assert status == 401
+    await bot.settle()
+    assert await projects(bot) == 0
+    assert bot.fake.calls("chat.postMessage") == []
+
+
+async def test_a_request_signed_at_the_edge_of_five_minutes_is_still_taken(bot: SlackBot) -> None:
+    body = command_body("help")
+    status, _ = await post_raw(bot, body, {"Content-Type": FORM, **sign(body, SECRET, int(time.time()) - 4 * 60)})
+    assert status == 200
+
+
+# --- bodies that are not what they say ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        pytest.param(b"payload=%7Bnot+json", FORM, id="broken-json-in-payload"),
+        pytest.param(b"payload=%5B1%2C2%5D", FORM, id="payload-not-an-object"),
+        pytest.param(b"", FORM, id="a-form-without-fields"),
+        pytest.param(b"hello=world", FORM, id="a-form-without-command-or-payload"),
+        pytest.param(b"\xff\xfe\x00binary", FORM, id="binary"),
+        pytest.param(b"{not json", "application/json", id="broken-json"),
+        pytest.param(b'["an", "array"]', "application/json", id="json-not-an-event"),
+        pytest.param(b"<xml/>", "text/xml", id="another-content-type"),
+    ],
+)
+async def test_a_signed_body_that_is_not_what_it_says_is_a_400_never_a_500(
+    bot: SlackBot, body: bytes, content_type: str
+) -> None:
+    status, _ = await post_raw(bot, body, {"Content-Type": content_type, **sign(body, SECRET)})
+    assert status == 400
+
+
+async def test_url_verification_answers_the_challenge(bot: SlackBot) -> None:
+    envelope = fixture("event_url_verification")
+    body = event_body(envelope)
+    status, text = await post_raw(bot, body, {"Content-Type": "application/json", **sign(body, SECRET)})
+    assert status == 200 and envelope["challenge"] in text
+
+
+# --- what the bot does not handle ------------------------------------------------------------
+
+
+async def test_an_event_type_the_bot_does_not_handle_is_acked_and_ignored(bot: SlackBot) -> None:
+    assert await bot.event({"type": "reaction_added", "user": "U111", "reaction": "tada", "item": {}}) == 200
+    assert await bot.event({"type": "something_slack_adds_next_year", "user": "U111"}) == 200
+    await bot.settle()
+    assert [c.method for c in bot.fake.calls() if c.method.startswith("chat.")] == []
+
+
+async def test_an_interaction_type_the_bot_does_not_handle_is_acked_and_ignored(bot: SlackBot) -> None:
+    payload = {
+        "type": "message_action",
+        "callback_id": "someone_elses",
+        "team": {"id": "T111"},
+        "user": {"id": "U111"},
+        "trigger_id": "1.2.3",
+    }
+    body = interaction_body(payload)
+    status, _ = await post_raw(bot, body, {"Content-Type": FORM, **sign(body, SECRET)})
+    assert status == 200
+
+
+async def test_a_button_of_unexpected_shape_gets_a_polite_word_and_nothing_else(bot: SlackBot) -> None:
+    payload = fixture("block_actions_button")
+    payload["team"], payload["user"] = {"id": "T111"}, {"id": "U111", "team_id": "T111"}
+    payload["channel"] = {"id": CHANNEL}
+    payload["actions"] = [{"type": "button", "action_id": "outreach:answer:0", "value": '{"s": 12, "hack": true}'}]
+    body = interaction_body(payload)
+    status, _ = await post_raw(bot, body, {"Content-Type": FORM, **sign(body, SECRET)})
+    assert status == 200
+    await bot.settle()
+    [told] = bot.fake.calls("chat.postEphemeral")
+    assert told.args["user"] == "U111" and "forstod jeg ikke" in json.dumps(told.args, ensure_ascii=False)
+    assert await answers_saved(bot) == 0
+
+
+# --- the team's free text -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        'Fitness "Nord" & <Syd>',
+        '{"type": "url_verification", "challenge": "x"}',
+        "Læsehest 📚🐴 – æøå",
+        "payload=%7B%7D and the word payload",
+    ],
+)
+async def test_a_slash_commands_text_reaches_the_coach_intact(bot: SlackBot, name: str) -> None:
+    assert await bot.command(f"start kommer-forbi {name}") == 200
+    posts = await bot.new_posts()
+    from bot.server import DB_KEY
+
+    async with bot.app[DB_KEY].session() as session:
+        [project] = (await session.execute(select(Project))).scalars()
+    assert project.name == " ".join(name.split())
+    assert any(post.method == "chat.postMessage" for post in posts)
+
+
+async def test_an_answer_of_3000_characters_with_quotes_and_emoji_is_saved_as_typed(bot: SlackBot) -> None:
+    await bot.command("start kommer-forbi Fitness")
+    await bot.command("ja")  # we know the target group; next: who they are, in words
+    line = 'Unge mænd "der træner" 💪 {"a": 1} <b>&amp; '
+    answer = (line * 100)[:3000].strip()
+    assert await bot.command(answer) == 200
+    await bot.settle()
+    from bot.server import DB_KEY
+
+    async with bot.app[DB_KEY].session() as session:
+        [project] = (await session.execute(select(Project))).scalars()
+    assert project.answers["target_group"] == answer
