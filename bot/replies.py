@@ -121,6 +121,12 @@ def question_key(project_id: int, step: str) -> str:
     return f"question:{project_id}:{step}"
 
 
+def reminder_key(reminder_id: int) -> str:
+    """The key of a delivered reminder's message: what was done with it (done, snoozed,
+    stopped) replaces it where the channel can, so its buttons do not stay live."""
+    return f"reminder:{reminder_id}"
+
+
 @dataclass(frozen=True)
 class QuestionReply(Placement):
     """A question to answer. ``kind`` tells the channel which widget fits.

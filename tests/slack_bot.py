@@ -19,12 +19,14 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from bot.channels.slack import actions
 from bot.config import Config, DatabaseConfig, RemindersConfig, SlackConfig
 from bot.server import DELIVERER_KEY, make_app
 from bot.worker import DeliveryReport
 from tests.slack_fake import FakeSlack, event_body, fixture, interaction_body, sign, slash_command_body
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+METTE, ALI = "U111", "U222"
 TEAM, CHANNEL = "T111", "C111"
 _ids = itertools.count(1)
 
@@ -83,7 +85,7 @@ class SlackBot:
     session: aiohttp.ClientSession
     team: str = TEAM
     seen: int = 0  # calls to the fake already read by :meth:`new_posts`
-    posted_ts: dict[str, str] = field(default_factory=dict)
+    history: list[Post] = field(default_factory=list)  # everything posted so far, in order
 
     async def send(
         self, body: bytes, content_type: str, headers: dict[str, str] | None = None
@@ -107,8 +109,11 @@ class SlackBot:
         response = await self.send(body, "application/x-www-form-urlencoded")
         return response.status
 
-    async def click(self, post: Post, label: str, user: str = "U111", channel: str = CHANNEL) -> int:
-        """Press the button ``label`` on ``post``, as Slack sends a block_actions payload."""
+    async def click(
+        self, post: Post, label: str, user: str = "U111", channel: str = CHANNEL, state: dict[str, Any] | None = None
+    ) -> int:
+        """Press the button ``label`` on ``post``, as Slack sends a block_actions payload
+        (with the message's input ``state``, e.g. ticked checkboxes)."""
         button = post.buttons()[label]
         payload = fixture("block_actions_button")
         payload["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": self.team}
@@ -124,6 +129,7 @@ class SlackBot:
         payload["trigger_id"] = f"{next(_ids)}.{int(time.time())}.def"
         payload["response_url"] = self.fake.response_url
         payload["actions"] = [{**button, "block_id": "b", "action_ts": f"{time.time():.6f}"}]
+        payload["state"] = {"values": state or {}}
         response = await self.send(interaction_body(payload), "application/x-www-form-urlencoded")
         return response.status
 
@@ -152,7 +158,9 @@ class SlackBot:
         calls = self.fake.calls()[self.seen :]
         self.seen += len(calls)
         wanted = ("chat.postMessage", "chat.postEphemeral", "chat.update", "views.open", "views.publish")
-        return [Post(call.method, {**call.args, **_ts_of(call)}) for call in calls if call.method in wanted]
+        posts = [Post(call.method, {**call.args, **_ts_of(call)}) for call in calls if call.method in wanted]
+        self.history += posts
+        return posts
 
 
 def _ts_of(call: Any) -> dict[str, Any]:
@@ -184,3 +192,87 @@ def answer_view(post: Post) -> dict[str, Any]:
     """The modal the bot opened, ready to be submitted."""
     view = post.args["view"]
     return json.loads(view) if isinstance(view, str) else view
+
+
+def question(posts: list[Post]) -> Post:
+    """The last message in the channel that still asks something: posted with buttons, and
+    not since updated into an answered one."""
+    latest: dict[str, Post] = {}
+    for post in posts:
+        if post.method in ("chat.postMessage", "chat.update"):
+            latest[post.ts] = post
+    found = [post for post in latest.values() if post.method == "chat.postMessage" and post.buttons()]
+    assert found, [post.text[:120] for post in posts]
+    return found[-1]
+
+
+async def submit(bot: SlackBot, opened: Post, value: Any, user: str = METTE) -> int:
+    """Fill in the modal the bot opened and press its submit button."""
+    view = opened.args["view"]
+    [block] = [b for b in view["blocks"] if b.get("block_id") == actions.INPUT_BLOCK]
+    element = block["element"]
+    if element["type"] == "datepicker":
+        state = {"type": "datepicker", "selected_date": value}
+    else:
+        state = {"type": element["type"], "value": value}
+    payload = fixture("view_submission")
+    payload["team"] = {"id": "T111", "domain": "bibliotek"}
+    payload["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T111"}
+    payload["trigger_id"] = f"{time.time_ns()}.1.a"
+    payload["view"] = {
+        **payload["view"],
+        **view,
+        "id": f"V{time.time_ns()}",
+        "hash": f"{time.time_ns()}.abc",
+        "state": {"values": {actions.INPUT_BLOCK: {actions.INPUT_ACTION: state}}},
+    }
+    return (await bot.send(interaction_body(payload), "application/x-www-form-urlencoded")).status
+
+
+async def tick_and_save(bot: SlackBot, post: Post, labels: list[str] | None, user: str = METTE) -> int:
+    """Tick checkboxes (all when ``labels`` is None) and press Gem, as Slack sends the click."""
+    [box] = [
+        element
+        for block in post.blocks
+        for element in block.get("elements", []) + ([block["element"]] if "element" in block else [])
+        if element.get("action_id") == actions.INPUT_ACTION
+    ]
+    ticked = [o for o in box["options"] if labels is None or o["text"]["text"] in labels]
+    state = {actions.INPUT_BLOCK: {actions.INPUT_ACTION: {"type": box["type"], "selected_options": ticked}}}
+    return await bot.click(post, "Gem", user=user, state=state)
+
+
+async def answer(bot: SlackBot, value: Any, user: str = METTE) -> list[Post]:
+    """Answer the open question the way its message offers: a button with that label, the
+    Svar modal, or the checkboxes and Gem; returns what the bot posted after."""
+    asked = question(bot.history)
+    buttons = asked.buttons()
+    # A long label is shown numbered ("2. Vedkommende er en god bekendt"), in full or cut short.
+    label = next((b for b in buttons if isinstance(value, str) and b.split(". ", 1)[-1] == value), None)
+    if label is not None:
+        assert await bot.click(asked, label, user=user) == 200
+    elif "Svar" in buttons:
+        assert await bot.click(asked, "Svar", user=user) == 200
+        [opened] = [post for post in await bot.new_posts() if post.method == "views.open"]
+        assert await submit(bot, opened, value, user) == 200
+    elif "Gem" in buttons:
+        assert await tick_and_save(bot, asked, value, user) == 200
+    else:
+        raise AssertionError(f"cannot answer {value!r} on {asked.text[:200]!r} with {list(buttons)}")
+    return await bot.new_posts()
+
+
+async def thread_reply(bot: SlackBot, thread: str, user: str, text: str, ts: str) -> int:
+    return await bot.event(
+        {
+            "type": "message",
+            "user": user,
+            "text": text,
+            "ts": ts,
+            "thread_ts": thread,
+            "parent_user_id": "U0BOT",
+            "channel": CHANNEL,
+            "channel_type": "channel",
+            "event_ts": ts,
+        }
+    )

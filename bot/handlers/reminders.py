@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from bot.commands import command, parse_number
 from bot.context import TurnContext
-from bot.replies import Reply, TextReply
+from bot.replies import Reply, TextReply, reminder_key
 from bot.steps import run_event
 from flows import engine
 from storage.models import NudgeRow
@@ -69,7 +69,7 @@ async def reminder(ctx: TurnContext, args: str) -> list[Reply]:
     row.status = "cancelled"
     ctx.repo.audit(row.project_id, ctx.author, "reminder-stop", ctx.now(), reminder=row.id, kind=row.kind)
     about = ctx.present.reminder_about(row.kind, row.payload)
-    return [TextReply(ctx.t("remind-act-stopped", about=about, by=ctx.author))]
+    return [TextReply(ctx.t("remind-act-stopped", about=about, by=ctx.author), replaces=reminder_key(row.id))]
 
 
 async def _done(ctx: TurnContext, row: NudgeRow) -> list[Reply]:
@@ -78,7 +78,7 @@ async def _done(ctx: TurnContext, row: NudgeRow) -> list[Reply]:
     if not repeating:
         row.status = "done"
     ctx.repo.audit(row.project_id, ctx.author, "reminder-done", ctx.now(), reminder=row.id, kind=row.kind)
-    done = TextReply(ctx.t("remind-act-done", about=about, by=ctx.author))
+    done = TextReply(ctx.t("remind-act-done", about=about, by=ctx.author), replaces=reminder_key(row.id))
     if row.kind == "task":
         for entry in await ctx.repo.journal(row.project_id, kind="task"):
             if entry.id == row.payload.get("entry"):
@@ -97,4 +97,5 @@ def _snooze(ctx: TurnContext, row: NudgeRow, period: timedelta) -> list[Reply]:
     row.status, row.attempts, row.lease_until, row.last_error = "pending", 0, None, None
     ctx.repo.audit(row.project_id, ctx.author, "reminder-snooze", now, reminder=row.id, until=row.due_at.isoformat())
     about = ctx.present.reminder_about(row.kind, row.payload)
-    return [TextReply(ctx.t("remind-act-snoozed", about=about, when=ctx.present.when(row.due_at, ctx.tz)))]
+    when = ctx.present.when(row.due_at, ctx.tz)
+    return [TextReply(ctx.t("remind-act-snoozed", about=about, when=when), replaces=reminder_key(row.id))]
