@@ -110,7 +110,13 @@ class SlackBot:
         return response.status
 
     async def click(
-        self, post: Post, label: str, user: str = "U111", channel: str = CHANNEL, state: dict[str, Any] | None = None
+        self,
+        post: Post,
+        label: str,
+        user: str = "U111",
+        channel: str = CHANNEL,
+        state: dict[str, Any] | None = None,
+        trigger: str | None = None,
     ) -> int:
         """Press the button ``label`` on ``post``, as Slack sends a block_actions payload
         (with the message's input ``state``, e.g. ticked checkboxes)."""
@@ -126,7 +132,7 @@ class SlackBot:
             "is_ephemeral": post.method == "chat.postEphemeral",
         }
         payload["message"] = {"ts": post.ts, "type": "message", "blocks": post.blocks}
-        payload["trigger_id"] = f"{next(_ids)}.{int(time.time())}.def"
+        payload["trigger_id"] = trigger or f"{next(_ids)}.{int(time.time())}.def"
         payload["response_url"] = self.fake.response_url
         payload["actions"] = [{**button, "block_id": "b", "action_ts": f"{time.time():.6f}"}]
         payload["state"] = {"values": state or {}}

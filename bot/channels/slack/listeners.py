@@ -85,14 +85,12 @@ class Listeners:
         await ack()
 
         async def work(where: Origin, person: Person) -> None:
-            text = text_of(body.get("text", ""), "command text")
-            # "/outreach Unge mænd, der træner" answers the open question, as a message would.
-            said = text if text.strip() and parse_command(text).spec is None else None
+            command, said = _command_or_words(text_of(body.get("text", ""), "command text"))
             turn = make_turn(
                 where,
                 person,
                 event_id=f"command:{slack_id(body.get('trigger_id'), 'trigger id')}",
-                command=None if said else text,
+                command=command,
                 text=said,
                 workspace_name=str(body.get("team_domain") or ""),
                 conversation_name=str(body.get("channel_name") or ""),
@@ -247,17 +245,19 @@ class Listeners:
     async def on_mention(
         self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
-        """``@Outreach Coach status`` in a channel: the text after the mention, as if typed
-        to the coach. A mention in the bot's own thread is a thread reply (see on_message)."""
+        """``@Outreach Coach status`` in a channel: the same as ``/outreach status``. A mention
+        in the bot's own thread is a thread reply (see on_message)."""
         if event.get("thread_ts") or event.get("bot_id"):
             return
 
         async def work(where: Origin, person: Person) -> None:
+            command, said = _command_or_words(without_mentions(text_of(event.get("text", ""), "mention text")))
             turn = make_turn(
                 where,
                 person,
                 event_id=f"event:{slack_id(body.get('event_id'), 'event id')}",
-                text=without_mentions(text_of(event.get("text", ""), "mention text")),
+                command=command,
+                text=said,
             )
             await self._answer(client, turn, _where(where, person))
 
@@ -326,6 +326,14 @@ class Listeners:
             await self.speaker.speak(client, where, [TextReply(Messages(where.lang)(key), audience="asker")])
         except SlackApiError as error:
             log.warning("slack: could not tell the person: %s", error.response.get("error"))
+
+
+def _command_or_words(text: str) -> tuple[str | None, str | None]:
+    """What was written to the coach (after ``/outreach`` or an @-mention): a command it
+    knows, else words that answer the open question ("/outreach Unge mænd, der træner")."""
+    if text.strip() and parse_command(text).spec is None:
+        return None, text
+    return text, None
 
 
 async def _ack_only(ack: Callable[..., Awaitable[Any]]) -> None:
