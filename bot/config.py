@@ -103,12 +103,12 @@ class SlackConfig(_Section):
 
     @model_validator(mode="after")
     def _complete(self) -> SlackConfig:
+        if bool(self.client_id) != bool(self.client_secret):
+            raise ValueError("client_id and client_secret go together")
         if self.socket_mode and not self.app_token:
             raise ValueError("socket_mode needs app_token (an xapp-... token with connections:write)")
         if self.enabled and not (self.oauth or self.bot_token):
             raise ValueError("a bot_token (xoxb-...), or client_id and client_secret for OAuth, is needed")
-        if bool(self.client_id) != bool(self.client_secret):
-            raise ValueError("client_id and client_secret go together")
         if self.oauth and not self.signing_secret:
             raise ValueError("OAuth installs arrive over HTTP: signing_secret is needed")
         return self

@@ -77,3 +77,34 @@ def test_the_example_config_loads_and_documents_every_key() -> None:
     keys = [*Config.model_fields, *(f"{k}" for k in Config.model_fields["server"].annotation.model_fields)]  # type: ignore[union-attr]
     keys += list(Config.model_fields["database"].annotation.model_fields)  # type: ignore[union-attr]
     assert all(key in text for key in keys), [k for k in keys if k not in text]
+
+
+def test_slack_takes_its_settings_from_slacks_own_variables() -> None:
+    environ = {"SLACK_SIGNING_SECRET": "s3cret", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}
+    config = load_config(None, environ=environ)
+    assert config.slack.enabled and config.slack.bot_token == "xoxb-1" and not config.slack.oauth
+    assert config.with_socket_mode().slack.socket_mode
+
+
+def test_slack_is_off_without_a_signing_secret() -> None:
+    assert not load_config(None, environ={}).slack.enabled
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"SLACK_SIGNING_SECRET": "s"}, "bot_token"),
+        ({"SLACK_SIGNING_SECRET": "s", "SLACK_CLIENT_ID": "1.2"}, "client_id and client_secret go together"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "x"}, "signing_secret"),
+    ],
+)
+def test_an_incomplete_slack_setup_is_named_in_one_line(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        load_config(None, environ=environ)
+    assert "slack" in str(refused.value) and message in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_socket_mode_without_an_app_token_is_refused_in_one_line() -> None:
+    config = load_config(None, environ={"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1"})
+    with pytest.raises(ConfigError, match="app_token"):
+        config.with_socket_mode()

@@ -196,3 +196,38 @@ async def test_an_answer_of_3000_characters_with_quotes_and_emoji_is_saved_as_ty
     async with bot.app[DB_KEY].session() as session:
         [project] = (await session.execute(select(Project))).scalars()
     assert project.answers["target_group"] == answer
+
+
+async def test_a_broken_body_without_a_signature_is_refused_for_the_signature_first(bot: SlackBot) -> None:
+    status, _ = await post_raw(bot, b"payload=%7Bnot+json", {"Content-Type": FORM})
+    assert status == 401
+
+
+async def test_a_payload_of_unexpected_shape_is_logged_without_its_secrets(
+    bot: SlackBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    payload = fixture("block_actions_button")
+    payload["token"] = "verification-token-SECRET"
+    payload["team"], payload["user"] = {"id": "T111"}, {"id": "U111", "team_id": "T111"}
+    payload["channel"] = {"id": CHANNEL}
+    payload["response_url"] = "https://hooks.slack.com/actions/T111/SECRET-URL"
+    payload["actions"] = [{"type": "button", "action_id": "outreach:answer:0", "value": "not json at all"}]
+    body = interaction_body(payload)
+    status, _ = await post_raw(bot, body, {"Content-Type": FORM, **sign(body, SECRET)})
+    assert status == 200
+    await bot.settle()
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "unexpected shape" in logged
+    assert "SECRET" not in logged and "xoxb" not in logged and "not json at all" not in logged
+
+
+async def test_without_a_signing_secret_there_is_no_slack_address(tmp_path: Path) -> None:
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.config import Config
+    from bot.server import make_app
+
+    app = await make_app(Config(data_dir=tmp_path))
+    async with TestClient(TestServer(app)) as client:
+        response = await client.post("/slack/events", data=command_body(), headers={"Content-Type": FORM})
+        assert response.status == 404
