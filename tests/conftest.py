@@ -27,6 +27,8 @@ from bot.replies import ActionsReply, Actor, AnswerAction, QuestionReply, Reply,
 from flows.loader import load_guides
 from flows.model import Guide
 from storage.db import Database
+from tests.slack_bot import ALI, CHANNEL, METTE, SlackBot, start_bot
+from tests.slack_fake import FakeSlack
 
 POSTGRES_URL = os.environ.get("OUTREACH_COACH_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 CHROMIUM = Path("/usr/bin/chromium")
@@ -271,3 +273,25 @@ def postgres_server(tmp_path: Path, postgres_reason: str | None) -> Iterator[str
         server.process.terminate()
         server.process.wait(timeout=10)
         asyncio.run(admin(f'drop database "{name}" with (force)'))
+
+
+# --- Slack ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    """Slack with one workspace (Bibliotek Nord, bot U0BOT), Mette and Ali in it, and the
+    team's channel the bot was invited to."""
+    async with FakeSlack() as slack:
+        slack.add_workspace("T111", "xoxb-111", "U0BOT", "Bibliotek Nord")
+        slack.add_user("T111", METTE, "Mette")
+        slack.add_user("T111", ALI, "Ali")
+        slack.add_channel("T111", CHANNEL, "outreach-fitness")
+        yield slack
+
+
+@pytest.fixture
+async def slack_bot(tmp_path: Path, fake_slack: FakeSlack) -> AsyncIterator[SlackBot]:
+    """The server with Slack (that workspace's bot token) on SQLite, on a real port."""
+    async for running in start_bot(tmp_path, fake_slack, bot_token="xoxb-111"):
+        yield running

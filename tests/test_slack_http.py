@@ -8,46 +8,29 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from storage.models import AnswerHistory, Project
-from tests.slack_bot import CHANNEL, SECRET, SlackBot, start_bot
-from tests.slack_fake import FakeSlack, event_body, fixture, interaction_body, sign, slash_command_body
+from tests.slack_bot import CHANNEL, SECRET, SlackBot
+from tests.slack_fake import event_body, fixture, interaction_body, sign, slash_command_body
 
 FORM = "application/x-www-form-urlencoded"
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
-        slack.add_workspace("T111", "xoxb-111", bot_user_id="U0BOT", name="Bibliotek Nord")
-        slack.add_user("T111", "U111", "Mette", locale="da-DK")
-        slack.add_user("T111", "U222", "Ali", locale="da-DK")
-        slack.add_channel("T111", CHANNEL, "outreach")
-        yield slack
-
-
-@pytest.fixture
-async def bot(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[SlackBot]:
-    async for running in start_bot(tmp_path, fake, bot_token="xoxb-111"):
-        yield running
-
-
-async def projects(bot: SlackBot) -> int:
+async def projects(slack_bot: SlackBot) -> int:
     from bot.server import DB_KEY
 
-    async with bot.app[DB_KEY].session() as session:
+    async with slack_bot.app[DB_KEY].session() as session:
         return int((await session.execute(select(func.count()).select_from(Project))).scalar_one())
 
 
-async def answers_saved(bot: SlackBot) -> int:
+async def answers_saved(slack_bot: SlackBot) -> int:
     from bot.server import DB_KEY
 
-    async with bot.app[DB_KEY].session() as session:
+    async with slack_bot.app[DB_KEY].session() as session:
         return int((await session.execute(select(func.count()).select_from(AnswerHistory))).scalar_one())
 
 
@@ -60,8 +43,8 @@ def command_body(text: str = "start kommer-forbi Fitness", **fields: str) -> byt
 # --- signatures ----------------------------------------------------------------------------
 
 
-async def post_raw(bot: SlackBot, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
-    async with bot.session.post(f"{bot.url}/slack/events", data=body, headers=headers) as response:
+async def post_raw(slack_bot: SlackBot, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+    async with slack_bot.session.post(f"{slack_bot.url}/slack/events", data=body, headers=headers) as response:
         return response.status, await response.text()
 
 
@@ -79,18 +62,18 @@ async def post_raw(bot: SlackBot, body: bytes, headers: dict[str, str]) -> tuple
     ],
 )
 async def test_a_request_slack_did_not_sign_is_refused_and_changes_nothing(
-    bot: SlackBot, headers: dict[str, str]
+    slack_bot: SlackBot, headers: dict[str, str]
 ) -> None:
-    status, _ = await post_raw(bot, command_body(), {"Content-Type": FORM, **headers})
+    status, _ = await post_raw(slack_bot, command_body(), {"Content-Type": FORM, **headers})
     assert status == 401
-    await bot.settle()
-    assert await projects(bot) == 0
-    assert bot.fake.calls("chat.postMessage") == []
+    await slack_bot.settle()
+    assert await projects(slack_bot) == 0
+    assert slack_bot.fake.calls("chat.postMessage") == []
 
 
-async def test_a_request_signed_at_the_edge_of_five_minutes_is_still_taken(bot: SlackBot) -> None:
+async def test_a_request_signed_at_the_edge_of_five_minutes_is_still_taken(slack_bot: SlackBot) -> None:
     body = command_body("help")
-    status, _ = await post_raw(bot, body, {"Content-Type": FORM, **sign(body, SECRET, int(time.time()) - 4 * 60)})
+    status, _ = await post_raw(slack_bot, body, {"Content-Type": FORM, **sign(body, SECRET, int(time.time()) - 4 * 60)})
     assert status == 200
 
 
@@ -111,30 +94,30 @@ async def test_a_request_signed_at_the_edge_of_five_minutes_is_still_taken(bot: 
     ],
 )
 async def test_a_signed_body_that_is_not_what_it_says_is_a_400_never_a_500(
-    bot: SlackBot, body: bytes, content_type: str
+    slack_bot: SlackBot, body: bytes, content_type: str
 ) -> None:
-    status, _ = await post_raw(bot, body, {"Content-Type": content_type, **sign(body, SECRET)})
+    status, _ = await post_raw(slack_bot, body, {"Content-Type": content_type, **sign(body, SECRET)})
     assert status == 400
 
 
-async def test_url_verification_answers_the_challenge(bot: SlackBot) -> None:
+async def test_url_verification_answers_the_challenge(slack_bot: SlackBot) -> None:
     envelope = fixture("event_url_verification")
     body = event_body(envelope)
-    status, text = await post_raw(bot, body, {"Content-Type": "application/json", **sign(body, SECRET)})
+    status, text = await post_raw(slack_bot, body, {"Content-Type": "application/json", **sign(body, SECRET)})
     assert status == 200 and envelope["challenge"] in text
 
 
 # --- what the bot does not handle ------------------------------------------------------------
 
 
-async def test_an_event_type_the_bot_does_not_handle_is_acked_and_ignored(bot: SlackBot) -> None:
-    assert await bot.event({"type": "reaction_added", "user": "U111", "reaction": "tada", "item": {}}) == 200
-    assert await bot.event({"type": "something_slack_adds_next_year", "user": "U111"}) == 200
-    await bot.settle()
-    assert [c.method for c in bot.fake.calls() if c.method.startswith("chat.")] == []
+async def test_an_event_type_the_bot_does_not_handle_is_acked_and_ignored(slack_bot: SlackBot) -> None:
+    assert await slack_bot.event({"type": "reaction_added", "user": "U111", "reaction": "tada", "item": {}}) == 200
+    assert await slack_bot.event({"type": "something_slack_adds_next_year", "user": "U111"}) == 200
+    await slack_bot.settle()
+    assert [c.method for c in slack_bot.fake.calls() if c.method.startswith("chat.")] == []
 
 
-async def test_an_interaction_type_the_bot_does_not_handle_is_acked_and_ignored(bot: SlackBot) -> None:
+async def test_an_interaction_type_the_bot_does_not_handle_is_acked_and_ignored(slack_bot: SlackBot) -> None:
     payload = {
         "type": "message_action",
         "callback_id": "someone_elses",
@@ -143,22 +126,22 @@ async def test_an_interaction_type_the_bot_does_not_handle_is_acked_and_ignored(
         "trigger_id": "1.2.3",
     }
     body = interaction_body(payload)
-    status, _ = await post_raw(bot, body, {"Content-Type": FORM, **sign(body, SECRET)})
+    status, _ = await post_raw(slack_bot, body, {"Content-Type": FORM, **sign(body, SECRET)})
     assert status == 200
 
 
-async def test_a_button_of_unexpected_shape_gets_a_polite_word_and_nothing_else(bot: SlackBot) -> None:
+async def test_a_button_of_unexpected_shape_gets_a_polite_word_and_nothing_else(slack_bot: SlackBot) -> None:
     payload = fixture("block_actions_button")
     payload["team"], payload["user"] = {"id": "T111"}, {"id": "U111", "team_id": "T111"}
     payload["channel"] = {"id": CHANNEL}
     payload["actions"] = [{"type": "button", "action_id": "outreach:answer:0", "value": '{"s": 12, "hack": true}'}]
     body = interaction_body(payload)
-    status, _ = await post_raw(bot, body, {"Content-Type": FORM, **sign(body, SECRET)})
+    status, _ = await post_raw(slack_bot, body, {"Content-Type": FORM, **sign(body, SECRET)})
     assert status == 200
-    await bot.settle()
-    [told] = bot.fake.calls("chat.postEphemeral")
+    await slack_bot.settle()
+    [told] = slack_bot.fake.calls("chat.postEphemeral")
     assert told.args["user"] == "U111" and "forstod jeg ikke" in json.dumps(told.args, ensure_ascii=False)
-    assert await answers_saved(bot) == 0
+    assert await answers_saved(slack_bot) == 0
 
 
 # --- the team's free text -------------------------------------------------------------------
@@ -173,38 +156,38 @@ async def test_a_button_of_unexpected_shape_gets_a_polite_word_and_nothing_else(
         "payload=%7B%7D and the word payload",
     ],
 )
-async def test_a_slash_commands_text_reaches_the_coach_intact(bot: SlackBot, name: str) -> None:
-    assert await bot.command(f"start kommer-forbi {name}") == 200
-    posts = await bot.new_posts()
+async def test_a_slash_commands_text_reaches_the_coach_intact(slack_bot: SlackBot, name: str) -> None:
+    assert await slack_bot.command(f"start kommer-forbi {name}") == 200
+    posts = await slack_bot.new_posts()
     from bot.server import DB_KEY
 
-    async with bot.app[DB_KEY].session() as session:
+    async with slack_bot.app[DB_KEY].session() as session:
         [project] = (await session.execute(select(Project))).scalars()
     assert project.name == " ".join(name.split())
     assert any(post.method == "chat.postMessage" for post in posts)
 
 
-async def test_an_answer_of_3000_characters_with_quotes_and_emoji_is_saved_as_typed(bot: SlackBot) -> None:
-    await bot.command("start kommer-forbi Fitness")
-    await bot.command("ja")  # we know the target group; next: who they are, in words
+async def test_an_answer_of_3000_characters_with_quotes_and_emoji_is_saved_as_typed(slack_bot: SlackBot) -> None:
+    await slack_bot.command("start kommer-forbi Fitness")
+    await slack_bot.command("ja")  # we know the target group; next: who they are, in words
     line = 'Unge mænd "der træner" 💪 {"a": 1} <b>&amp; '
     answer = (line * 100)[:3000].strip()
-    assert await bot.command(answer) == 200
-    await bot.settle()
+    assert await slack_bot.command(answer) == 200
+    await slack_bot.settle()
     from bot.server import DB_KEY
 
-    async with bot.app[DB_KEY].session() as session:
+    async with slack_bot.app[DB_KEY].session() as session:
         [project] = (await session.execute(select(Project))).scalars()
     assert project.answers["target_group"] == answer
 
 
-async def test_a_broken_body_without_a_signature_is_refused_for_the_signature_first(bot: SlackBot) -> None:
-    status, _ = await post_raw(bot, b"payload=%7Bnot+json", {"Content-Type": FORM})
+async def test_a_broken_body_without_a_signature_is_refused_for_the_signature_first(slack_bot: SlackBot) -> None:
+    status, _ = await post_raw(slack_bot, b"payload=%7Bnot+json", {"Content-Type": FORM})
     assert status == 401
 
 
 async def test_a_payload_of_unexpected_shape_is_logged_without_its_secrets(
-    bot: SlackBot, caplog: pytest.LogCaptureFixture
+    slack_bot: SlackBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     payload = fixture("block_actions_button")
     payload["token"] = "verification-token-SECRET"
@@ -213,9 +196,9 @@ async def test_a_payload_of_unexpected_shape_is_logged_without_its_secrets(
     payload["response_url"] = "https://hooks.slack.com/actions/T111/SECRET-URL"
     payload["actions"] = [{"type": "button", "action_id": "outreach:answer:0", "value": "not json at all"}]
     body = interaction_body(payload)
-    status, _ = await post_raw(bot, body, {"Content-Type": FORM, **sign(body, SECRET)})
+    status, _ = await post_raw(slack_bot, body, {"Content-Type": FORM, **sign(body, SECRET)})
     assert status == 200
-    await bot.settle()
+    await slack_bot.settle()
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "unexpected shape" in logged
     assert "SECRET" not in logged and "xoxb" not in logged and "not json at all" not in logged
