@@ -304,6 +304,7 @@ class FakeSlack:
     _homes: dict[tuple[str, str], str] = field(default_factory=dict)
     _codes: dict[str, tuple[str, str]] = field(default_factory=dict)
     _failures: dict[str, list[Failure]] = field(default_factory=dict)
+    _delays: dict[str, float] = field(default_factory=dict)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _counter: int = 0
     _changed: asyncio.Condition | None = None
@@ -384,6 +385,10 @@ class FakeSlack:
         error, or Slack's HTML error page for a ``status`` of 500 and up."""
         status = status if status is not None else 429 if error == "ratelimited" else 200
         self._failures.setdefault(method, []).append(Failure(error, status, retry_after, times))
+
+    def slow(self, method: str, seconds: float) -> None:
+        """Slack taking ``seconds`` to answer ``method`` (a slow day, a long upload)."""
+        self._delays[method] = seconds
 
     def revoke(self, token: str) -> None:
         """The token stops working, as after an uninstall: ``invalid_auth`` from then on."""
@@ -494,6 +499,8 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         args, token = await self._read(request)
+        if method in self._delays:
+            await asyncio.sleep(self._delays[method])
         failure = self._take_failure(method)
         if failure is not None and failure.status >= 500:
             await self._record(method, args, token, None)

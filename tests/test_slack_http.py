@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from storage.models import AnswerHistory, Project
 from tests.slack_bot import CHANNEL, SECRET, SlackBot
-from tests.slack_fake import event_body, fixture, interaction_body, sign, slash_command_body
+from tests.slack_fake import FakeSlack, event_body, fixture, interaction_body, sign, slash_command_body
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -214,3 +214,15 @@ async def test_without_a_signing_secret_there_is_no_slack_address(tmp_path: Path
     async with TestClient(TestServer(app)) as client:
         response = await client.post("/slack/events", data=command_body(), headers={"Content-Type": FORM})
         assert response.status == 404
+
+
+async def test_slack_gets_its_answer_at_once_however_slow_the_work_after_it(
+    slack_bot: SlackBot, fake_slack: FakeSlack
+) -> None:
+    fake_slack.slow("chat.postMessage", 3.5)  # longer than the 3 s Slack waits for an answer
+    started = time.monotonic()
+    assert await slack_bot.command("start kommer-forbi Fitness") == 200
+    acked_after = time.monotonic() - started
+    assert acked_after < 3.0  # Slack's own limit: the answer did not wait for the post
+    await fake_slack.wait_for("chat.postMessage", timeout=10)
+    assert time.monotonic() - started >= 3.5  # the work went on after the answer
