@@ -101,18 +101,18 @@ async def open_install(bot: SlackBot) -> Consent:
         return Consent(response.status, response.headers["Location"], f"{cookie.key}={cookie.value}")
 
 
-async def come_back(bot: SlackBot, code: str, state: str, cookie: str | None) -> Page:
-    """The browser back from Slack at ``/slack/oauth_redirect`` (with the state cookie, if any)."""
+async def come_back(bot: SlackBot, cookie: str | None, **query: str) -> Page:
+    """The browser back from Slack at ``/slack/oauth_redirect?<query>`` (with the state
+    cookie, if any): ``code`` and ``state`` after consent, ``error`` when the admin cancelled."""
     headers = {"Cookie": cookie} if cookie else {}
-    url = f"{bot.url}/slack/oauth_redirect"
-    async with bot.session.get(url, params={"code": code, "state": state}, headers=headers) as response:
+    async with bot.session.get(f"{bot.url}/slack/oauth_redirect", params=query, headers=headers) as response:
         return Page(response.status, await response.text())
 
 
 async def install(bot: SlackBot, team: str) -> Page:
     """An admin of ``team`` installs the app: /slack/install, Slack's consent, back with a code."""
     consent = await open_install(bot)
-    return await come_back(bot, bot.fake.oauth_code(team), consent.state, consent.cookie)
+    return await come_back(bot, consent.cookie, code=bot.fake.oauth_code(team), state=consent.state)
 
 
 async def token_of(bot: SlackBot, team: str) -> str | None:
@@ -144,7 +144,7 @@ async def test_coming_back_with_slacks_code_installs_the_workspace(bot: SlackBot
     consent = await open_install(bot)
     code = bot.fake.oauth_code(TEAM)
 
-    page = await come_back(bot, code, consent.state, consent.cookie)
+    page = await come_back(bot, consent.cookie, code=code, state=consent.state)
 
     assert page.status == 200
     assert "Outreach Coach er installeret i Bibliotek Nord" in page.text
@@ -164,10 +164,21 @@ async def test_the_installed_workspaces_commands_are_answered_with_its_own_token
     assert post.args["channel"] == CHANNEL and "Fitness Nord" in str(post.args["text"])
 
 
+async def test_an_admin_who_cancels_on_slacks_consent_page_is_told_nothing_was_installed(bot: SlackBot) -> None:
+    consent = await open_install(bot)
+
+    page = await come_back(bot, consent.cookie, error="access_denied", state=consent.state)
+
+    assert page.status == 200 and "Outreach Coach blev ikke installeret" in page.text
+    assert "access_denied" in page.text and "start installationen forfra" in page.text
+    assert bot.fake.calls("oauth.v2.access") == []
+    assert await token_of(bot, TEAM) is None
+
+
 async def test_a_redirect_whose_state_the_server_never_issued_installs_nothing(bot: SlackBot) -> None:
     forged = "a-state-of-my-own"
 
-    page = await come_back(bot, bot.fake.oauth_code(TEAM), forged, f"slack-app-oauth-state={forged}")
+    page = await come_back(bot, f"slack-app-oauth-state={forged}", code=bot.fake.oauth_code(TEAM), state=forged)
 
     assert page.status == 401 and "Outreach Coach blev ikke installeret" in page.text
     assert "invalid_state" in page.text
@@ -180,7 +191,7 @@ async def test_a_redirect_without_the_browsers_state_cookie_installs_nothing(bot
     """A link to the redirect sent to someone else: the state is real, the browser is not."""
     consent = await open_install(bot)
 
-    page = await come_back(bot, bot.fake.oauth_code(TEAM), consent.state, cookie=None)
+    page = await come_back(bot, None, code=bot.fake.oauth_code(TEAM), state=consent.state)
 
     assert page.status == 400 and "invalid_browser" in page.text
     assert bot.fake.calls("oauth.v2.access") == []
@@ -190,9 +201,9 @@ async def test_a_redirect_without_the_browsers_state_cookie_installs_nothing(bot
 async def test_a_replayed_redirect_is_refused_and_slack_is_not_asked_again(bot: SlackBot) -> None:
     consent = await open_install(bot)
     code = bot.fake.oauth_code(TEAM)
-    assert (await come_back(bot, code, consent.state, consent.cookie)).status == 200
+    assert (await come_back(bot, consent.cookie, code=code, state=consent.state)).status == 200
 
-    again = await come_back(bot, code, consent.state, consent.cookie)
+    again = await come_back(bot, consent.cookie, code=code, state=consent.state)
 
     assert again.status == 401 and "invalid_state" in again.text
     assert len(bot.fake.calls("oauth.v2.access")) == 1
