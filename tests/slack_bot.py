@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 from aiohttp import web
@@ -282,3 +283,45 @@ async def thread_reply(bot: SlackBot, thread: str, user: str, text: str, ts: str
             "event_ts": ts,
         }
     )
+
+
+# --- the admin's browser -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Consent:
+    """Where ``/slack/install`` sent the browser: Slack's consent page, and the state cookie."""
+
+    status: int
+    location: str
+    cookie: str
+
+    @property
+    def state(self) -> str:
+        return parse_qs(urlsplit(self.location).query)["state"][0]
+
+
+@dataclass(frozen=True)
+class Page:
+    status: int
+    text: str
+
+
+async def open_install(bot: SlackBot) -> Consent:
+    async with bot.session.get(f"{bot.url}/slack/install", allow_redirects=False) as response:
+        cookie = response.cookies["slack-app-oauth-state"]
+        return Consent(response.status, response.headers["Location"], f"{cookie.key}={cookie.value}")
+
+
+async def come_back(bot: SlackBot, cookie: str | None, **query: str) -> Page:
+    """The browser back from Slack at ``/slack/oauth_redirect?<query>`` (with the state
+    cookie, if any): ``code`` and ``state`` after consent, ``error`` when the admin cancelled."""
+    headers = {"Cookie": cookie} if cookie else {}
+    async with bot.session.get(f"{bot.url}/slack/oauth_redirect", params=query, headers=headers) as response:
+        return Page(response.status, await response.text())
+
+
+async def install(bot: SlackBot, team: str) -> Page:
+    """An admin of ``team`` installs the app: /slack/install, Slack's consent, back with a code."""
+    consent = await open_install(bot)
+    return await come_back(bot, consent.cookie, code=bot.fake.oauth_code(team), state=consent.state)

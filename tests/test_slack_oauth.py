@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -29,7 +28,7 @@ from bot.server import DB_KEY
 from storage.db import Database
 from storage.models import NudgeRow
 from tests.conftest import POSTGRES_URL
-from tests.slack_bot import SlackBot, start_bot
+from tests.slack_bot import SlackBot, come_back, install, open_install, start_bot
 from tests.slack_fake import FakeSlack, event_body, fixture
 
 TEAM, CHANNEL = "T111", "C111"
@@ -71,48 +70,6 @@ async def bot(tmp_path: Path, fake: FakeSlack, database_url: str) -> AsyncIterat
         tmp_path, fake, database_url, client_id=fake.client_id, client_secret=fake.client_secret
     ):
         yield running
-
-
-# --- the admin's browser -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Consent:
-    """Where ``/slack/install`` sent the browser: Slack's consent page, and the state cookie."""
-
-    status: int
-    location: str
-    cookie: str
-
-    @property
-    def state(self) -> str:
-        return parse_qs(urlsplit(self.location).query)["state"][0]
-
-
-@dataclass(frozen=True)
-class Page:
-    status: int
-    text: str
-
-
-async def open_install(bot: SlackBot) -> Consent:
-    async with bot.session.get(f"{bot.url}/slack/install", allow_redirects=False) as response:
-        cookie = response.cookies["slack-app-oauth-state"]
-        return Consent(response.status, response.headers["Location"], f"{cookie.key}={cookie.value}")
-
-
-async def come_back(bot: SlackBot, cookie: str | None, **query: str) -> Page:
-    """The browser back from Slack at ``/slack/oauth_redirect?<query>`` (with the state
-    cookie, if any): ``code`` and ``state`` after consent, ``error`` when the admin cancelled."""
-    headers = {"Cookie": cookie} if cookie else {}
-    async with bot.session.get(f"{bot.url}/slack/oauth_redirect", params=query, headers=headers) as response:
-        return Page(response.status, await response.text())
-
-
-async def install(bot: SlackBot, team: str) -> Page:
-    """An admin of ``team`` installs the app: /slack/install, Slack's consent, back with a code."""
-    consent = await open_install(bot)
-    return await come_back(bot, consent.cookie, code=bot.fake.oauth_code(team), state=consent.state)
 
 
 async def token_of(bot: SlackBot, team: str) -> str | None:

@@ -18,9 +18,8 @@ from sqlalchemy import select
 
 from bot.server import DB_KEY
 from storage.models import Project
-from tests.slack_bot import Post, SlackBot, start_bot
+from tests.slack_bot import Post, SlackBot, install, start_bot
 from tests.slack_fake import Call, FakeSlack
-from tests.test_slack_oauth import install
 
 NORD = {"team": "T111", "channel": "C111", "user": "U111", "token": "xoxb-111-nord"}
 SYD = {"team": "T222", "channel": "C222", "user": "U211", "token": "xoxb-222-syd"}
