@@ -67,7 +67,6 @@ class ModalContext(BaseModel):
     kind: str = Field(max_length=32)  # the question's kind (text, list, date, dates)
     channel: str = Field(max_length=64)
     ts: str | None = Field(default=None, max_length=64)  # the question's message, updated once answered
-    lang: Literal["da", "en"] = "da"
 
 
 def _compact(data: BaseModel) -> str:

@@ -136,7 +136,6 @@ class Listeners:
                 command=intent.c,
                 answer=answer,
                 project_id=intent.p,
-                thread=None,
             )
             await self._answer(client, turn, place)
 
@@ -164,7 +163,6 @@ class Listeners:
             kind=question.kind,
             channel=where.channel,
             ts=place.message_ts if not place.ephemeral else None,
-            lang=person.lang,
         )
         view = views.modal(question, Messages(person.lang), actions.modal_metadata(context))
         await client.views_open(trigger_id=slack_id(body.get("trigger_id"), "trigger id"), view=view)
