@@ -229,3 +229,13 @@ async def test_a_log_entry_from_the_channel_goes_into_the_logbook(slack_bot: Sla
     posts = await slack_bot.new_posts()
     assert await journal(slack_bot) == [("Ali", "Talte med Jens i kantinen – han kender trænerne")]
     assert posts[-1].method == "chat.postMessage" and "Ali" in posts[-1].text
+
+
+async def test_a_typed_answer_is_said_back_with_the_next_question_in_one_message(slack_bot: SlackBot) -> None:
+    await slack_bot.command("start kommer-forbi Fitness")
+    await slack_bot.new_posts()
+    await slack_bot.command("ja")
+    [post] = await slack_bot.new_posts()
+    assert post.method == "chat.postMessage"
+    assert "✅" in post.text and "Mette" in post.text and "Hvilken målgruppe" in post.text
+    assert "Svar" in post.buttons()

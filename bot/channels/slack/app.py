@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 PREFIX = "/slack"
 MAX_BODY = 1024 * 1024  # Slack's payloads are far smaller; a modal's state is the largest
 RATE_LIMIT_RETRIES = 2  # a reply to a person waits out at most this many 429s
+STOP_GRACE_SECONDS = 10.0  # how long a stop waits for replies under way
 
 
 @dataclass
@@ -75,18 +76,18 @@ async def slack_app(coach: Coach, config: SlackConfig, db: Database) -> web.Appl
         retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)],
     )
     tokens = await workspace_tokens(config, db, prepare=True)
+    common: dict[str, Any] = {
+        "client": client,
+        "request_verification_enabled": False,  # checked on the raw bytes before bolt sees anything
+        "process_before_response": True,  # the listeners ack and leave their work running
+    }
     if isinstance(tokens, Installations):
-        bolt = AsyncApp(
-            signing_secret=config.signing_secret, client=client, oauth_settings=tokens.oauth_settings(config)
-        )
+        bolt = AsyncApp(signing_secret=config.signing_secret, oauth_settings=tokens.oauth_settings(config), **common)
         _forget_on_uninstall(bolt, tokens)
     else:
-        bolt = AsyncApp(
-            signing_secret=config.signing_secret or None,
-            request_verification_enabled=False,  # checked on the raw bytes before bolt sees anything
-            client=client,
-        )
-    Listeners(coach, People()).register(bolt)
+        bolt = AsyncApp(signing_secret=config.signing_secret or None, **common)
+    listeners = Listeners(coach, People())
+    listeners.register(bolt)
 
     app = web.Application(client_max_size=MAX_BODY)
     app[SLACK] = SlackRuntime(bolt, SlackChannel(tokens, session, config.api_url), tokens)
@@ -103,6 +104,7 @@ async def slack_app(coach: Coach, config: SlackConfig, db: Database) -> web.Appl
         yield
         if handler is not None:
             await handler.close_async()
+        await listeners.drain(STOP_GRACE_SECONDS)  # replies under way still reach Slack
         await session.close()
 
     app.cleanup_ctx.append(lifetime)

@@ -14,6 +14,7 @@ answer a question.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -48,6 +49,9 @@ from bot.replies import AnswerAction, TextReply, Turn
 
 log = logging.getLogger(__name__)
 
+Ack = Callable[..., Awaitable[Any]]
+Work = Callable[[dict[str, Any], AsyncWebClient, AsyncBoltContext], Awaitable[None]]
+
 _SHAPE_ERRORS = (Unexpected, actions.BadIntent, ValidationError, KeyError, TypeError, AttributeError, ValueError)
 _ANY = re.compile(r".*")
 # Message subtypes that are a person writing (a plain message has none).
@@ -61,14 +65,15 @@ class Listeners:
         self.coach = coach
         self.people = people or People()
         self.speaker = Speaker(coach)
+        self._working: set[asyncio.Task[None]] = set()
 
     def register(self, app: AsyncApp) -> None:
-        app.command(re.compile(r"^/outreach"))(self.on_command)
-        app.action(re.compile(rf"^{re.escape(actions.PREFIX)}"))(self.on_action)
-        app.view_submission(actions.MODAL_CALLBACK)(self.on_modal)
-        app.event("app_home_opened")(self.on_home)
-        app.event("app_mention")(self.on_mention)
-        app.event("message")(self.on_message)
+        app.command(re.compile(r"^/outreach"))(self._acked(self.on_command))
+        app.action(re.compile(rf"^{re.escape(actions.PREFIX)}"))(self._acked(self.on_action))
+        app.view_submission(actions.MODAL_CALLBACK)(self._acked(self.on_modal))
+        app.event("app_home_opened")(self._acked(self.on_home))
+        app.event("app_mention")(self._acked(self.on_mention))
+        app.event("message")(self._acked(self.on_message))
         # Anything else is acked and ignored: Slack retries what is not acked.
         app.action(_ANY)(_ack_only)
         app.view(_ANY)(_ack_only)
@@ -76,13 +81,35 @@ class Listeners:
         app.shortcut(_ANY)(_ack_only)
         app.event(_ANY)(_ack_only)
 
+    def _acked(self, work: Work) -> Callable[..., Awaitable[None]]:
+        """A listener that acks at once and leaves ``work`` running after the answer.
+
+        The app runs with bolt's ``process_before_response``, so its answer to Slack is sent
+        when the listener returns, at once, not after bolt's 10 ms polls for an ack."""
+
+        async def listener(ack: Ack, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
+            await ack()
+            task = asyncio.create_task(work(body, client, context))
+            self._working.add(task)
+            task.add_done_callback(self._done)
+
+        return listener
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._working.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            error = task.exception()
+            log.error("slack: a listener failed after its ack: %s: %s", type(error).__name__, str(error)[:200])
+
+    async def drain(self, timeout: float) -> None:
+        """Let the work under way finish (a stop), for at most ``timeout`` seconds."""
+        if self._working:
+            await asyncio.wait(set(self._working), timeout=timeout)
+
     # --- the slash command -------------------------------------------------------------
 
-    async def on_command(
-        self, ack: Callable[..., Awaitable[Any]], body: dict[str, Any], client: AsyncWebClient
-    ) -> None:
+    async def on_command(self, body: dict[str, Any], client: AsyncWebClient, _context: AsyncBoltContext) -> None:
         """``/outreach <command>`` runs it; ``/outreach <anything else>`` answers the open question."""
-        await ack()
 
         async def work(where: Origin, person: Person) -> None:
             command, said = _command_or_words(text_of(body.get("text", ""), "command text"))
@@ -101,10 +128,8 @@ class Listeners:
 
     # --- buttons -----------------------------------------------------------------------
 
-    async def on_action(
-        self, ack: Callable[..., Awaitable[Any]], body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        await ack()
+    async def on_action(self, body: dict[str, Any], client: AsyncWebClient, _context: AsyncBoltContext) -> None:
+        action = (body.get("actions") or [{}])[0]
 
         async def work(where: Origin, person: Person) -> None:
             raw = action.get("value")
@@ -169,10 +194,8 @@ class Listeners:
 
     # --- modals ------------------------------------------------------------------------
 
-    async def on_modal(
-        self, ack: Callable[..., Awaitable[Any]], body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        await ack()
+    async def on_modal(self, body: dict[str, Any], client: AsyncWebClient, _context: AsyncBoltContext) -> None:
+        view = body.get("view") or {}
 
         async def work(where: Origin, person: Person) -> None:
             context = actions.read_modal(view.get("private_metadata"))
@@ -195,10 +218,9 @@ class Listeners:
 
     # --- events ------------------------------------------------------------------------
 
-    async def on_message(
-        self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-    ) -> None:
+    async def on_message(self, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
         """A reply in the bot's thread (new, edited or deleted), or a direct message."""
+        event = body.get("event") or {}
         subtype = event.get("subtype")
         if subtype == "message_changed":
             message, change = event.get("message") or {}, "edited"
@@ -240,11 +262,10 @@ class Listeners:
             lambda: origin(_team(body), body.get("enterprise_id"), event.get("channel"), message.get("user")),
         )
 
-    async def on_mention(
-        self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-    ) -> None:
+    async def on_mention(self, body: dict[str, Any], client: AsyncWebClient, _context: AsyncBoltContext) -> None:
         """``@Outreach Coach status`` in a channel: the same as ``/outreach status``. A mention
         in the bot's own thread is a thread reply (see on_message)."""
+        event = body.get("event") or {}
         if event.get("thread_ts") or event.get("bot_id"):
             return
 
@@ -267,8 +288,9 @@ class Listeners:
             lambda: origin(_team(body), body.get("enterprise_id"), event.get("channel"), event.get("user")),
         )
 
-    async def on_home(self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
+    async def on_home(self, body: dict[str, Any], client: AsyncWebClient, _context: AsyncBoltContext) -> None:
         """App Home: the projects of the channels this person is in."""
+        event = body.get("event") or {}
         if event.get("tab") not in (None, "home"):
             return
         try:
@@ -334,7 +356,7 @@ def _command_or_words(text: str) -> tuple[str | None, str | None]:
     return text, None
 
 
-async def _ack_only(ack: Callable[..., Awaitable[Any]]) -> None:
+async def _ack_only(ack: Ack) -> None:
     await ack()
 
 

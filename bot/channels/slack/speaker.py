@@ -55,10 +55,15 @@ class Speaker:
         self._coach = coach
 
     async def speak(self, client: AsyncWebClient, where: Where, replies: Sequence[Reply]) -> None:
+        """Post ``replies``. Only a click has a message to update (``where.message_ts``): for a
+        typed answer, "answered" and the next question go out as one message."""
         t = Messages(where.lang)
-        updated = False
-        runs = groupby(replies, key=lambda r: (type(r) is ExportReply, r.audience, r.thread, r.replaces is not None))
-        for (export, audience, thread, replaces), run in runs:
+        to_update = where.message_ts is not None
+
+        def run_of(reply: Reply) -> tuple[bool, str, str | None, bool]:
+            return type(reply) is ExportReply, reply.audience, reply.thread, to_update and reply.replaces is not None
+
+        for (export, audience, thread, replaces), run in groupby(replies, key=run_of):
             group = list(run)
             if export:
                 for reply in group:
@@ -66,8 +71,8 @@ class Speaker:
                 continue
             thread = thread or where.thread
             message = blocks.message(group, t)
-            if replaces and not updated and where.message_ts:
-                updated = True
+            if replaces and to_update:
+                to_update = False  # one message was clicked: the first reply that replaces takes it
                 await self._update(client, where, message)
             elif audience == "asker":
                 await client.chat_postEphemeral(
