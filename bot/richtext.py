@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Style = Literal["plain", "strong", "emph"]
@@ -123,10 +124,23 @@ def mention(command: str) -> str:
     return f"{MENTION_OPEN}{_SENTINELS.sub('', command)}{MENTION_CLOSE}"
 
 
+CACHED_MARKUP = 1000  # sentences up to this long are remembered; people's long texts are not kept
+
+
 def parse_markup(source: str) -> Rich:
     """Read the Fluent files' markup: ``**strong**``, ``_emphasis_``, lines starting with
     ``- `` as a list, a blank line between paragraphs, and the sentinels that
-    :func:`literal` and :func:`mention` put around values."""
+    :func:`literal` and :func:`mention` put around values. Short ones are remembered: a
+    :class:`Rich` never changes, and the same sentences come back turn after turn."""
+    return _remembered(source) if len(source) <= CACHED_MARKUP else _parse_markup(source)
+
+
+@lru_cache(maxsize=2048)
+def _remembered(source: str) -> Rich:
+    return _parse_markup(source)
+
+
+def _parse_markup(source: str) -> Rich:
     blocks: list[Block] = []
     lines: list[Line] = []
     bullets: list[Line] = []

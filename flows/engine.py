@@ -50,6 +50,11 @@ class FlowState:
     finished: bool = False
     waiting: Mapping[str, str] = field(default_factory=dict)
     """Waiting steps the team said "not yet" to, with the ISO date since when; it counts while the step is open."""
+    _paths: dict[int, tuple[Guide, tuple[str, ...]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """The active path per guide, remembered: a state never changes, and one turn asks for its
+    path a dozen times (the question, its number, the reminders). ``replace`` starts afresh."""
 
     def position(self) -> dict[str, Any]:
         """What storage keeps besides the answers (rows of their own) and the finished flag (a column)."""
@@ -254,6 +259,9 @@ def next_step(guide: Guide, step: Step, answers: Mapping[str, Any]) -> str | Non
 
 def active_path(guide: Guide, state: FlowState) -> list[str]:
     """The steps the answers lead through, up to the first open one (or the end)."""
+    known = state._paths.get(id(guide))
+    if known is not None and known[0] is guide:
+        return list(known[1])
     path: list[str] = []
     step_id: str | None = guide.start
     while step_id is not None and step_id not in path:
@@ -261,6 +269,7 @@ def active_path(guide: Guide, state: FlowState) -> list[str]:
         if step_id not in state.answers and step_id not in state.skipped:
             break
         step_id = next_step(guide, guide.step(step_id), state.answers)
+    state._paths[id(guide)] = (guide, tuple(path))
     return path
 
 

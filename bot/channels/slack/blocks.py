@@ -79,12 +79,13 @@ def message(replies: Sequence[Reply], t: Messages) -> SlackMessage:
     """All ``replies`` in one message, in order. Past Slack's block count or text size, the
     first ones are kept and a note says the rest is in the logbook."""
     places = count(1)  # Slack wants each action_id unique within the message: number them
-    parts = [part for reply in replies for part in _parts(reply, t, places)]
+    said = [(reply, _words(reply, t)) for reply in replies]  # each sentence worded once, for blocks and text
+    parts = [part for reply, words in said for part in _parts(reply, words, t, places)]
     blocks = [block for part in parts for block in part]
     if len(blocks) > MESSAGE_BLOCKS or text_size(blocks) > MESSAGE_TEXT:
         note = _cut_short(_project_of(replies), t, places)
         blocks = _first_parts(parts, MESSAGE_BLOCKS - len(note), MESSAGE_TEXT - text_size(note)) + note
-    return SlackMessage(_fallback(replies, t), blocks)
+    return SlackMessage(_fallback(said), blocks)
 
 
 def checklist_answer(values: dict[str, Any]) -> list[str]:
@@ -134,24 +135,38 @@ def _texts(node: Any) -> Iterator[int]:
 # A reply becomes parts: blocks that are kept or dropped together when a message is cut.
 
 
-def _parts(reply: Reply, t: Messages, places: Iterator[int]) -> list[list[Block]]:
+def _words(reply: Reply, t: Messages) -> Rich:
+    """What a reply says, before Slack's formatting: its blocks and the notification text
+    are both made from it."""
     match reply:
-        case TextReply(text=text):
-            return [[section] for section in sections(mrkdwn(text))]
-        case TipReply(text=text):
-            return [[context(piece)] for piece in chunks(f"💡 {mrkdwn(text)}", TEXT_LENGTH)]
+        case TextReply(text=text) | TipReply(text=text) | ActionsReply(text=text):
+            return text
         case ProgressReply():
-            return [[context(mrkdwn(progress_line(reply, t)))]]
+            return progress_line(reply, t)
+        case QuestionReply(text=text):
+            return Rich.text(text)
+        case AnsweredReply():
+            return t("slack-answered", question=reply.question, answer=reply.answer)
+        case ExportReply():
+            return t("slack-export", project=reply.project)
+    raise AssertionError(f"cannot render {reply!r}")
+
+
+def _parts(reply: Reply, words: Rich, t: Messages, places: Iterator[int]) -> list[list[Block]]:
+    match reply:
+        case TextReply() | ExportReply():
+            return [[section] for section in sections(mrkdwn(words))]
+        case TipReply():
+            return [[context(piece)] for piece in chunks(f"💡 {mrkdwn(words)}", TEXT_LENGTH)]
+        case ProgressReply():
+            return [[context(mrkdwn(words))]]
         case QuestionReply():
             return [_question(reply, t, places)]
         case AnsweredReply():
-            words = mrkdwn(t("slack-answered", question=reply.question, answer=reply.answer))
-            return [[*sections(words), context(mrkdwn(t("slack-answered-by", by=reply.by)))]]
-        case ActionsReply(text=text, actions=buttons):
+            return [[*sections(mrkdwn(words)), context(mrkdwn(t("slack-answered-by", by=reply.by)))]]
+        case ActionsReply(actions=buttons):
             row = [element for action in buttons if (element := _action_button(action, places)) is not None]
-            return [*([section] for section in sections(mrkdwn(text))), action_rows(row)]
-        case ExportReply():
-            return [sections(mrkdwn(t("slack-export", project=reply.project)))]
+            return [*([section] for section in sections(mrkdwn(words))), action_rows(row)]
     raise AssertionError(f"cannot render {reply!r}")
 
 
@@ -318,28 +333,18 @@ def _first_parts(parts: list[list[Block]], most_blocks: int, most_text: int) -> 
     return kept
 
 
-def _fallback(replies: Sequence[Reply], t: Messages) -> str:
+def _fallback(said: Sequence[tuple[Reply, Rich]]) -> str:
     """The notification's words: the replies' first lines, plain."""
-    return clip("\n".join(filter(None, (_plain_words(reply, t) for reply in replies))), FALLBACK_LENGTH)
+    return clip("\n".join(filter(None, (_plain_words(reply, words) for reply, words in said))), FALLBACK_LENGTH)
 
 
-def _plain_words(reply: Reply, t: Messages) -> str:
+def _plain_words(reply: Reply, words: Rich) -> str:
     match reply:
-        case TextReply(text=text):
-            return plain(text)
-        case ActionsReply(text=text, actions=buttons):
-            return plain(text) or escape(", ".join(action.label for action in buttons))
-        case TipReply(text=text):
-            return f"💡 {plain(text)}"
-        case ProgressReply():
-            return plain(progress_line(reply, t))
-        case QuestionReply(text=text):
-            return plain(Rich.text(text))
-        case AnsweredReply():
-            return plain(t("slack-answered", question=reply.question, answer=reply.answer))
-        case ExportReply():
-            return plain(t("slack-export", project=reply.project))
-    raise AssertionError(f"cannot render {reply!r}")
+        case ActionsReply(actions=buttons):
+            return plain(words) or escape(", ".join(action.label for action in buttons))
+        case TipReply():
+            return f"💡 {plain(words)}"
+    return plain(words)
 
 
 # --- blocks and elements --------------------------------------------------------------------
