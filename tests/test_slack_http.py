@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.models import AnswerHistory, Project
-from tests.slack_bot import CHANNEL, SECRET, SlackBot
+from tests.slack_bot import CHANNEL, SECRET, SlackBot, start_bot
 from tests.slack_fake import FakeSlack, event_body, fixture, interaction_body, sign, slash_command_body
 
 FORM = "application/x-www-form-urlencoded"
@@ -226,3 +226,14 @@ async def test_slack_gets_its_answer_at_once_however_slow_the_work_after_it(
     assert acked_after < 3.0  # Slack's own limit: the answer did not wait for the post
     await fake_slack.wait_for("chat.postMessage", timeout=10)
     assert time.monotonic() - started >= 3.5  # the work went on after the answer
+
+
+async def test_the_admins_log_does_not_claim_the_bot_token_goes_unused(
+    tmp_path: Path, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-111")  # as an admin sets it; bolt reads it too
+    async for running in start_bot(tmp_path, fake_slack, bot_token="xoxb-111"):
+        assert await running.command("hjælp") == 200
+        await running.settle()
+        assert fake_slack.last("chat.postEphemeral").token == "xoxb-111"
+    assert "will be unused" not in caplog.text

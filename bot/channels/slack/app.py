@@ -33,6 +33,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -64,6 +65,18 @@ class SlackRuntime:
 
 
 SLACK = web.AppKey("slack", SlackRuntime)
+
+
+class _SameToken(logging.Filter):
+    """Bolt reads ``SLACK_BOT_TOKEN`` itself and, as the app also gets a client, warns that
+    the token "will be unused", while the client carries that very token (see
+    :func:`slack_app`). The warning would only mislead the admin reading the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+logging.getLogger("slack_bolt.AsyncApp").addFilter(_SameToken())
 
 
 async def slack_app(coach: Coach, config: SlackConfig, db: Database) -> web.Application:
