@@ -113,11 +113,9 @@ def modal_metadata(context: ModalContext) -> str:
 
 def read_modal(metadata: Any) -> ModalContext:
     try:
-        if isinstance(metadata, str):
-            return ModalContext.model_validate_json(metadata)
+        return ModalContext.model_validate_json(metadata if isinstance(metadata, str) else "")
     except ValidationError:
-        pass
-    raise BadIntent("not a modal this app opened")
+        raise BadIntent("not a modal this app opened") from None
 
 
 def _fits(text: str, limit: int) -> str:

@@ -1,10 +1,11 @@
 """What the Slack app does with each payload: the ``/outreach`` command, button clicks,
 modals, thread replies, mentions, direct messages and App Home.
 
-Every listener acks first and works after: Slack wants its answer within 3 seconds, and
-bolt (``process_before_response`` off) sends the ack as soon as it is called while the
-listener goes on. A payload that is not what its type promises is logged without its
-tokens, and the person, when known, gets a polite word instead of silence.
+Every listener acks first and works after: Slack wants its answer within 3 seconds. The
+app runs with bolt's ``process_before_response``, and each listener acks and leaves its
+work running as a task (:meth:`Listeners._acked`), so the answer goes out at once. A
+payload that is not what its type promises is logged without its values, and the
+person, when known, gets a polite word instead of silence.
 
 Which messages reach the coach: replies in a thread the bot started (a debrief, a
 reminder), their edits and deletions, an @-mention, and direct messages to the bot. Other
@@ -376,7 +377,7 @@ def _origin_of_interaction(body: dict[str, Any]) -> Origin:
     """A click or a modal: the user's team (an org-wide install may differ per user)."""
     user = body.get("user") or {}
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-    if channel is None and body.get("view", {}).get("type") == "home":
+    if channel is None and (body.get("view") or {}).get("type") == "home":
         channel = "home"  # App Home: the button names its channel itself
     enterprise = (body.get("enterprise") or {}).get("id")
     return origin(user.get("team_id") or _team(body), enterprise, channel, user.get("id"))
@@ -405,12 +406,14 @@ async def _channels_of(client: AsyncWebClient, user: str) -> list[str]:
 
 
 def _log_shape(kind: str, error: Exception, body: dict[str, Any]) -> None:
-    """What was wrong, and the payload's type and keys: never its values (tokens, text)."""
+    """What was wrong, and the payload's type and keys: never its values (tokens, text).
+    Only this app's own errors are quoted; they name fields, never what was in them."""
+    said = str(error)[:200] if isinstance(error, Unexpected | actions.BadIntent) else "-"
     log.warning(
         "slack: a %s payload of unexpected shape (%s: %s); type %r, keys %s",
         kind,
         type(error).__name__,
-        str(error)[:200],
+        said,
         body.get("type"),
         sorted(body)[:30],
     )
