@@ -239,3 +239,15 @@ async def test_a_typed_answer_is_said_back_with_the_next_question_in_one_message
     assert post.method == "chat.postMessage"
     assert "✅" in post.text and "Mette" in post.text and "Hvilken målgruppe" in post.text
     assert "Svar" in post.buttons()
+
+
+async def test_a_name_slack_will_not_give_is_asked_for_once_an_hour_not_every_turn(
+    slack_bot: SlackBot, fake_slack: FakeSlack
+) -> None:
+    fake_slack.add_user("T111", "U444", "Kim")
+    fake_slack.fail("users.info", "missing_scope", times=5)
+    await slack_bot.command("start kommer-forbi Fitness", user="U444")
+    await slack_bot.command("ja", user="U444")
+    await slack_bot.settle()
+    assert len(fake_slack.calls("users.info")) == 1
+    assert await saved_answers(slack_bot) == [("target_group_chosen", True)]

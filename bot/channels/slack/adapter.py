@@ -118,7 +118,7 @@ class People:
             found = (await client.users_info(user=user, include_locale=True)).get("user") or {}
         except SlackApiError as error:  # a missing scope, a user gone: the id still identifies them
             log.warning("slack: users.info for a user failed: %s", error.response.get("error"))
-            return Person(fallback or user, "da")
+            found = {}
         profile = found.get("profile") or {}
         name = next(
             (n for n in (profile.get("display_name"), profile.get("real_name"), found.get("real_name")) if n),
