@@ -1,6 +1,6 @@
 """The reminder job of a process (``serve``, ``worker``, the terminal chat): one deliverer
 built the same way everywhere, with repeating reminders kept in working hours, and the
-hourly look for projects that have gone quiet."""
+hourly look for projects that have gone quiet and for old rows to forget."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from bot.worker import Deliverer, Scheduler, start_scheduler
 from bot.worktime import WorkingTime
 from storage import outbox
 from storage.db import Database
+from storage.housekeeping import forget_old_events
 from storage.models import Workspace
 from storage.stalled import schedule_stalled
 
-STALLED_EVERY = timedelta(hours=1)
+HOURLY = timedelta(hours=1)
 
 
 def make_deliverer(
@@ -60,8 +61,15 @@ async def look_for_stalled(db: Database, config: Config, now: datetime | None = 
         return await schedule_stalled(session, now or datetime.now(UTC), quiet, shift)
 
 
+async def tidy(db: Database, now: datetime | None = None) -> int:
+    """Forget answered events older than a week (see :mod:`storage.housekeeping`)."""
+    async with db.transaction() as session:
+        return await forget_old_events(session, now or datetime.now(UTC))
+
+
 def start(deliverer: Deliverer, db: Database, config: Config) -> Scheduler:
-    """Deliver every ``poll_seconds``, and look for quiet projects every hour."""
+    """Deliver every ``poll_seconds``; every hour, look for quiet projects and tidy up."""
     scheduler = start_scheduler(deliverer, config.reminders.poll_seconds)
-    scheduler.every(STALLED_EVERY.total_seconds(), look_for_stalled, db, config, name="stalled")
+    scheduler.every(HOURLY.total_seconds(), look_for_stalled, db, config, name="stalled")
+    scheduler.every(HOURLY.total_seconds(), tidy, db, name="tidy")
     return scheduler

@@ -220,7 +220,7 @@ class ProcessedEvent(Base):
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     event_id: Mapped[str] = mapped_column(String(255))
     replies: Mapped[list[Any]] = mapped_column(JSON)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # old ones are forgotten (storage.housekeeping)
 
 
 class AuditEvent(Base):
