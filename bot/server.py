@@ -12,7 +12,7 @@ from aiohttp import web
 
 from bot import reminder_job
 from bot.channels.slack.app import PREFIX as SLACK_PREFIX
-from bot.channels.slack.app import SLACK, slack_app
+from bot.channels.slack.app import SLACK_CHANNEL, slack_app
 from bot.channels.web.app import PREFIX, chat_app
 from bot.channels.web.channel import WEB_CHANNEL
 from bot.channels.web.guard import HostPolicy
@@ -68,7 +68,7 @@ async def make_app(config: Config, delivery: Mapping[str, Channel] | None = None
     if config.slack.enabled:
         slack = await slack_app(coach, config.slack, db)
         app.add_subapp(SLACK_PREFIX, slack)
-        channels[slack[SLACK].channel.platform] = slack[SLACK].channel
+        channels[slack[SLACK_CHANNEL].platform] = slack[SLACK_CHANNEL]
     channels.update(delivery or {})
     deliverer = make_deliverer(db, channels, config.reminders)
     app[DELIVERER_KEY] = deliverer

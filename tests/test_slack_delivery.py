@@ -48,7 +48,7 @@ async def fake() -> AsyncIterator[FakeSlack]:
 async def slack(fake: FakeSlack) -> AsyncIterator[SlackChannel]:
     """The channel the outbox delivers Slack reminders through, in one workspace."""
     async with aiohttp.ClientSession() as session:
-        yield SlackChannel(SingleWorkspace(TOKEN, "U0BOT"), session, fake.base_url)
+        yield SlackChannel(SingleWorkspace(TOKEN), session, fake.base_url)
 
 
 @pytest.fixture

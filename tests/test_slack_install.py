@@ -54,16 +54,13 @@ async def installations(db: Database) -> Installations:
     return installed
 
 
-async def test_each_workspace_gets_its_own_token_and_bot_user(installations: Installations) -> None:
+async def test_each_workspace_gets_its_own_token(installations: Installations) -> None:
     await installations.store.async_save(installation("T9TK3CUKW", "xoxb-aarhus", "U0KRQLJ9H"))
     await installations.store.async_save(installation("T0ODENSE1", "xoxb-odense", "U0ODENSE9"))
 
     assert await installations.bot_token("T9TK3CUKW", None) == "xoxb-aarhus"
-    assert await installations.bot_user("T9TK3CUKW", None) == "U0KRQLJ9H"
     assert await installations.bot_token("T0ODENSE1", None) == "xoxb-odense"
-    assert await installations.bot_user("T0ODENSE1", None) == "U0ODENSE9"
     assert await installations.bot_token("T0NEVERSEEN", None) is None
-    assert await installations.bot_user("T0NEVERSEEN", None) is None
 
 
 async def test_a_workspace_in_an_enterprise_grid_is_found_by_both_ids(installations: Installations) -> None:
@@ -91,7 +88,6 @@ async def test_forgetting_a_workspace_removes_its_tokens_and_leaves_the_others(
     await installations.forget("T9TK3CUKW", None)
 
     assert await installations.bot_token("T9TK3CUKW", None) is None
-    assert await installations.bot_user("T9TK3CUKW", None) is None
     assert await installations.store.async_find_installation(enterprise_id=None, team_id="T9TK3CUKW") is None
     assert await installations.bot_token("T0ODENSE1", None) == "xoxb-odense"
     async with db.engine.connect() as connection:
@@ -280,7 +276,7 @@ async def test_an_install_waits_for_the_coachs_write_on_sqlite(sqlite_db: Databa
 
 
 async def test_one_workspace_answers_every_lookup_with_the_configured_token() -> None:
-    tokens = SingleWorkspace("xoxb-config", "U0KRQLJ9H")
+    tokens = SingleWorkspace("xoxb-config")
 
     assert await tokens.bot_token("T9TK3CUKW", None) == "xoxb-config"
-    assert await tokens.bot_user(None, None) == "U0KRQLJ9H"
+    assert await tokens.bot_token(None, None) == "xoxb-config"

@@ -55,16 +55,7 @@ RATE_LIMIT_RETRIES = 2  # a reply to a person waits out at most this many 429s
 STOP_GRACE_SECONDS = 10.0  # how long a stop waits for replies under way
 
 
-@dataclass
-class SlackRuntime:
-    """What the rest of the server needs of Slack: the outbox's channel and the bolt app."""
-
-    bolt: AsyncApp
-    channel: SlackChannel
-    tokens: Tokens
-
-
-SLACK = web.AppKey("slack", SlackRuntime)
+SLACK_CHANNEL = web.AppKey("slack_channel", SlackChannel)
 
 
 class _SameToken(logging.Filter):
@@ -80,7 +71,7 @@ logging.getLogger("slack_bolt.AsyncApp").addFilter(_SameToken())
 
 
 async def slack_app(coach: Coach, config: SlackConfig, db: Database) -> web.Application:
-    """The sub-app to mount at :data:`PREFIX`; ``app[SLACK]`` holds its outbox channel."""
+    """The sub-app to mount at :data:`PREFIX`; ``app[SLACK_CHANNEL]`` is its outbox channel."""
     session = aiohttp.ClientSession()  # one connection pool for every Web API call
     client = AsyncWebClient(
         token=None if config.oauth else config.bot_token,  # bolt takes the token from its client
@@ -103,7 +94,7 @@ async def slack_app(coach: Coach, config: SlackConfig, db: Database) -> web.Appl
     listeners.register(bolt)
 
     app = web.Application(client_max_size=MAX_BODY)
-    app[SLACK] = SlackRuntime(bolt, SlackChannel(tokens, session, config.api_url), tokens)
+    app[SLACK_CHANNEL] = SlackChannel(tokens, session, config.api_url)
     if config.signing_secret:
         app.router.add_post("/events", _events(bolt, config.signing_secret))
     if config.oauth:
@@ -133,7 +124,7 @@ async def workspace_tokens(config: SlackConfig, db: Database, prepare: bool = Fa
         if prepare:
             await installations.prepare()
         return installations
-    return SingleWorkspace(config.bot_token, None)
+    return SingleWorkspace(config.bot_token)
 
 
 def _forget_on_uninstall(bolt: AsyncApp, installations: Installations) -> None:

@@ -23,7 +23,6 @@ from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, AsyncF
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
 from slack_sdk.oauth import OAuthStateUtils
-from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from sqlalchemy import Connection, Executable, Result
@@ -70,14 +69,11 @@ state cookie expire together, so a state that outlived its cookie is never accep
 
 
 class Tokens(Protocol):
-    """The bot's token and user id in a workspace, for work outside a Slack request (reminders)."""
+    """The bot's token in a workspace, for work outside a Slack request (reminders). Within a
+    request bolt finds it itself, with the bot's user id."""
 
     async def bot_token(self, team_id: str | None, enterprise_id: str | None) -> str | None:
         """None: the app is not (any longer) installed there."""
-        ...
-
-    async def bot_user(self, team_id: str | None, enterprise_id: str | None) -> str | None:
-        """The bot's user id, to recognise its own messages and threads."""
         ...
 
 
@@ -87,13 +83,9 @@ class SingleWorkspace:
     workspace that token belongs to, so every lookup gets it."""
 
     token: str
-    bot_user_id: str | None
 
     async def bot_token(self, team_id: str | None, enterprise_id: str | None) -> str | None:
         return self.token
-
-    async def bot_user(self, team_id: str | None, enterprise_id: str | None) -> str | None:
-        return self.bot_user_id
 
 
 class _TransactionalEngine:
@@ -196,16 +188,9 @@ class Installations:
             state_expiration_seconds=STATE_SECONDS,
         )
 
-    async def _bot(self, team_id: str | None, enterprise_id: str | None) -> Bot | None:
-        return await self.store.async_find_bot(enterprise_id=enterprise_id, team_id=team_id)
-
     async def bot_token(self, team_id: str | None, enterprise_id: str | None) -> str | None:
-        bot = await self._bot(team_id, enterprise_id)
+        bot = await self.store.async_find_bot(enterprise_id=enterprise_id, team_id=team_id)
         return bot.bot_token if bot else None
-
-    async def bot_user(self, team_id: str | None, enterprise_id: str | None) -> str | None:
-        bot = await self._bot(team_id, enterprise_id)
-        return bot.bot_user_id if bot else None
 
     async def forget(self, team_id: str | None, enterprise_id: str | None) -> None:
         """Remove a workspace's bots and installations, tokens and all (``app_uninstalled``, and
