@@ -13,7 +13,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -23,6 +23,7 @@ from bot.replies import Actor, AnswerAction, Lang, Turn
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
+Change = Literal["new", "edited", "deleted"]
 NAME_SECONDS = 3600.0  # how long a person's name and language are trusted before asking again
 # Slack's ids (T…, C…, U…, trigger ids "1.2.ab") and message timestamps ("1700000000.000100"): they become
 # database keys and Block Kit text, so nothing else is let through.
@@ -140,7 +141,7 @@ def make_turn(
     project_id: int | None = None,
     thread: str | None = None,
     message_id: str | None = None,
-    change: str = "new",
+    change: Change = "new",
     workspace_name: str = "",
     conversation_name: str = "",
 ) -> Turn:
@@ -156,7 +157,7 @@ def make_turn(
         project_id=project_id,
         thread=thread,
         message_id=message_id,
-        change=change,  # type: ignore[arg-type]
+        change=change,
         address=where.address,
         lang=person.lang,
         workspace_name=workspace_name[:200],

@@ -30,6 +30,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.channels.slack import actions, blocks, views
 from bot.channels.slack.adapter import (
     PLATFORM,
+    Change,
     Origin,
     People,
     Person,
@@ -223,6 +224,7 @@ class Listeners:
         """A reply in the bot's thread (new, edited or deleted), or a direct message."""
         event = body.get("event") or {}
         subtype = event.get("subtype")
+        change: Change
         if subtype == "message_changed":
             message, change = event.get("message") or {}, "edited"
         elif subtype == "message_deleted":
@@ -247,7 +249,7 @@ class Listeners:
             turn = make_turn(
                 where,
                 person,
-                event_id=f"event:{slack_id(body.get('event_id'), 'event id')}",
+                event_id=_event_id(body),
                 text="" if change == "deleted" else text_of(message.get("text", ""), "message text"),
                 thread=slack_ts(thread, "thread") if in_our_thread else None,
                 message_id=slack_ts(message.get("ts"), "message ts") if in_our_thread else None,
@@ -260,7 +262,7 @@ class Listeners:
             body,
             "message",
             work,
-            lambda: origin(_team(body), body.get("enterprise_id"), event.get("channel"), message.get("user")),
+            lambda: _origin_of_event(body, event.get("channel"), message.get("user")),
         )
 
     async def on_mention(self, body: dict[str, Any], client: AsyncWebClient, _context: AsyncBoltContext) -> None:
@@ -275,7 +277,7 @@ class Listeners:
             turn = make_turn(
                 where,
                 person,
-                event_id=f"event:{slack_id(body.get('event_id'), 'event id')}",
+                event_id=_event_id(body),
                 command=command,
                 text=said,
             )
@@ -286,7 +288,7 @@ class Listeners:
             body,
             "mention",
             work,
-            lambda: origin(_team(body), body.get("enterprise_id"), event.get("channel"), event.get("user")),
+            lambda: _origin_of_event(body, event.get("channel"), event.get("user")),
         )
 
     async def on_home(self, body: dict[str, Any], client: AsyncWebClient, _context: AsyncBoltContext) -> None:
@@ -371,6 +373,15 @@ def _team(body: dict[str, Any]) -> Any:
 
 def _origin_of_command(body: dict[str, Any]) -> Origin:
     return origin(body.get("team_id"), body.get("enterprise_id"), body.get("channel_id"), body.get("user_id"))
+
+
+def _origin_of_event(body: dict[str, Any], channel: Any, user: Any) -> Origin:
+    return origin(_team(body), body.get("enterprise_id"), channel, user)
+
+
+def _event_id(body: dict[str, Any]) -> str:
+    """An Events API delivery's id: Slack sends a retry with the same one."""
+    return f"event:{slack_id(body.get('event_id'), 'event id')}"
 
 
 def _origin_of_interaction(body: dict[str, Any]) -> Origin:

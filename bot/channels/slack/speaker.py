@@ -67,7 +67,8 @@ class Speaker:
             group = list(run)
             if export:
                 for reply in group:
-                    await self._upload(client, where, reply, t)  # type: ignore[arg-type]
+                    if isinstance(reply, ExportReply):
+                        await self._upload(client, where, reply, t)
                 continue
             thread = thread or where.thread
             message = blocks.message(group, t)
