@@ -70,6 +70,19 @@ class _SameToken(logging.Filter):
 logging.getLogger("slack_bolt.AsyncApp").addFilter(_SameToken())
 
 
+def _level_set(name: str) -> logging.Logger:
+    """A logger of slack_sdk's or bolt's with its level set to the one it inherits.
+
+    Both libraries build their debug lines whenever the logger's *own* level is unset
+    (``logger.level <= logging.DEBUG``), whatever the configured level: on every Web API
+    call that is a repr of the whole message and of Slack's answer, made and thrown away.
+    """
+    logger = logging.getLogger(name)
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logger.getEffectiveLevel())
+    return logger
+
+
 async def slack_app(coach: Coach, config: SlackConfig, db: Database) -> web.Application:
     """The sub-app to mount at :data:`PREFIX`; ``app[SLACK_CHANNEL]`` is its outbox channel."""
     session = aiohttp.ClientSession()  # one connection pool for every Web API call
@@ -78,12 +91,14 @@ async def slack_app(coach: Coach, config: SlackConfig, db: Database) -> web.Appl
         base_url=config.api_url,
         session=session,
         retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)],
+        logger=_level_set("slack_sdk.web.async_client"),
     )
     tokens = await workspace_tokens(config, db, prepare=True)
     common: dict[str, Any] = {
         "client": client,
         "request_verification_enabled": False,  # checked on the raw bytes before bolt sees anything
         "process_before_response": True,  # the listeners ack and leave their work running
+        "logger": _level_set("slack_bolt.AsyncApp"),
     }
     if isinstance(tokens, Installations):
         bolt = AsyncApp(signing_secret=config.signing_secret, oauth_settings=tokens.oauth_settings(config), **common)
