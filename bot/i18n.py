@@ -13,7 +13,7 @@ each channel shows in its own form. Every string value passed in is literal text
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from bot.richtext import Mention, Rich, literal, mention, parse_markup
 LOCALES = Path(__file__).parent / "locales"
 LANGUAGES = ("da", "en")
 DEFAULT_LANGUAGE = "da"
+CACHED_VALUES = 200  # sentences whose values are this short are remembered; people's long answers are not kept
 
 
 def language(lang: str | None) -> str:
@@ -43,7 +44,6 @@ class Keyword:
 class Messages:
     def __init__(self, lang: str | None) -> None:
         self.lang = language(lang)
-        self._bundle = _bundle(self.lang)
 
     def __call__(self, key: str, **params: Any) -> Rich:
         return parse_markup(self._format(key, params))
@@ -53,14 +53,33 @@ class Messages:
         return self(key, **params).plain()
 
     def _format(self, key: str, params: dict[str, Any]) -> str:
-        message = self._bundle.get_message(key)
-        if message.value is None:
-            raise KeyError(f"message '{key}' has no value in {self.lang}")
-        values = {name: _value(value) for name, value in params.items()}
-        text, errors = self._bundle.format_pattern(message.value, values)
-        if errors:
-            raise ValueError(f"message '{key}' in {self.lang}: {errors}")
-        return text
+        if sum(len(value) for value in params.values() if isinstance(value, str)) > CACHED_VALUES:
+            return _format(self.lang, key, params)
+        try:
+            # Typed, as 1 == True == 1.0 would otherwise share an entry.
+            return _formatted(self.lang, key, tuple(sorted((name, type(v), v) for name, v in params.items())))
+        except TypeError:  # a value that cannot key the cache (none of the coach's do)
+            return _format(self.lang, key, params)
+
+
+@lru_cache(maxsize=4096)
+def _formatted(lang: str, key: str, params: tuple[tuple[str, type, Any], ...]) -> str:
+    """Fluent's formatting, remembered: the same sentences (a step's progress, its buttons)
+    come back turn after turn, and formatting a number through Babel costs more than the
+    rest of a sentence."""
+    return _format(lang, key, {name: value for name, _type, value in params})
+
+
+def _format(lang: str, key: str, params: dict[str, Any]) -> str:
+    bundle = _bundle(lang)
+    message = bundle.get_message(key)
+    if message.value is None:
+        raise KeyError(f"message '{key}' has no value in {lang}")
+    values = {name: _value(value) for name, value in params.items()}
+    text, errors = bundle.format_pattern(message.value, values)
+    if errors:
+        raise ValueError(f"message '{key}' in {lang}: {errors}")
+    return text
 
 
 def _value(value: Any) -> Any:
