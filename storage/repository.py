@@ -28,13 +28,14 @@ from storage.models import (
     Project,
     Workspace,
 )
+from storage.precompiled import Precompiled
 
 # Ids are 32-bit on PostgreSQL's INTEGER columns; a larger number can name no row.
 MAX_ID = 2**31 - 1
 
 
 # The statements every answer runs, built once: building and keying a statement per call
-# costs about as much as sending it.
+# costs about as much as sending it; the writes go to the driver as compiled (storage.precompiled).
 _FOCUSED = (
     select(Project)
     .where(Project.workspace_id == bindparam("workspace"), Project.conversation_id == bindparam("conversation"))
@@ -43,7 +44,7 @@ _FOCUSED = (
 )
 _PROJECT = select(Project).where(Project.workspace_id == bindparam("workspace"), Project.id == bindparam("project"))
 _PROJECT_IN = _PROJECT.where(Project.conversation_id == bindparam("conversation"))
-_SAVE_STATE = (
+_SAVE_STATE = Precompiled(
     update(Project.__table__)
     .where(Project.__table__.c.id == bindparam("project"), Project.__table__.c.version == bindparam("expected"))
     .values(
@@ -55,8 +56,11 @@ _SAVE_STATE = (
         version=bindparam("next_version"),
     )
 )
-_ADD_HISTORY = insert(AnswerHistory.__table__)
-_REMEMBER_EVENT = insert(ProcessedEvent.__table__)
+_ADD_HISTORY = Precompiled(
+    insert(AnswerHistory.__table__),
+    ["workspace_id", "project_id", "step_id", "action", "value", "old_value", "author", "at"],
+)
+_REMEMBER_EVENT = Precompiled(insert(ProcessedEvent.__table__), ["workspace_id", "event_id", "replies", "at"])
 
 
 class NotFound(LookupError):
@@ -280,8 +284,7 @@ class WorkspaceRepo:
             "now": now,
             "next_version": project.version + 1,
         }
-        result = await self.session.execute(_SAVE_STATE, params)
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if await _SAVE_STATE.execute(self.session, params) != 1:
             raise StaleDataError(f"project {project.id} changed or was deleted meanwhile")
         saved = {"answers": answers, "position": position, "finished": finished, "focused_at": now, "updated_at": now}
         for key, value in {**saved, "version": project.version + 1}.items():
@@ -299,8 +302,8 @@ class WorkspaceRepo:
     async def add_history(
         self, project_id: int, step_id: str, action: str, value: Any, old_value: Any, author: str, at: datetime
     ) -> None:
-        await self.session.execute(
-            _ADD_HISTORY,
+        await _ADD_HISTORY.execute(
+            self.session,
             {
                 "workspace_id": self.workspace_id,
                 "project_id": project_id,
@@ -496,7 +499,7 @@ class WorkspaceRepo:
     async def remember_event(self, event_id: str, replies: list[Any], at: datetime) -> None:
         """Record an answered event; a second delivery then fails on the unique key."""
         params = {"workspace_id": self.workspace_id, "event_id": event_id, "replies": replies, "at": at}
-        await self.session.execute(_REMEMBER_EVENT, params)
+        await _REMEMBER_EVENT.execute(self.session, params)
 
     async def recall_event(self, event_id: str) -> list[Any] | None:
         query = select(ProcessedEvent.replies).where(

@@ -8,6 +8,7 @@ from typing import Any
 
 import aiosqlite
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_cursor
 
 from bot.coach import Coach
 from storage.db import Database
@@ -20,11 +21,27 @@ PLAIN_ANSWER_BUDGET = 4
 
 @contextmanager
 def statements(db: Database) -> Iterator[list[str]]:
+    """Every statement sent to the database. On PostgreSQL they are counted where the asyncpg
+    adapter sends them, which the answer's writes reach directly (storage.precompiled),
+    not through SQLAlchemy's cursor events."""
     seen: list[str] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         seen.append(" ".join(statement.split()))
 
+    if not db.is_sqlite:
+        original = AsyncAdapt_asyncpg_cursor._prepare_and_execute
+
+        async def counted(cursor: AsyncAdapt_asyncpg_cursor, operation: str, parameters: Any) -> None:
+            record(None, cursor, operation)
+            await original(cursor, operation, parameters)
+
+        AsyncAdapt_asyncpg_cursor._prepare_and_execute = counted  # type: ignore[method-assign]
+        try:
+            yield seen
+        finally:
+            AsyncAdapt_asyncpg_cursor._prepare_and_execute = original  # type: ignore[method-assign]
+        return
     event.listen(db.engine.sync_engine, "before_cursor_execute", record)
     try:
         yield seen
@@ -42,6 +59,8 @@ async def test_a_plain_answer_stays_within_its_statement_budget(db: Database, gu
     assert len(seen) <= PLAIN_ANSWER_BUDGET, "\n".join(seen)
     assert not any("FROM workspaces" in s or "FROM conversations" in s for s in seen), seen
     assert sum(s.startswith("SELECT") for s in seen) == 1, seen
+    written = [s.split(" (")[0].split(" SET")[0] for s in seen if not s.startswith("SELECT")]
+    assert written == ["UPDATE projects", "INSERT INTO answer_history", "INSERT INTO processed_events"], seen
 
 
 async def test_a_new_coach_process_looks_its_identities_up_once(db: Database, guides: dict, clock: Clock) -> None:
