@@ -21,12 +21,13 @@ from fluent.runtime import FluentBundle, FluentResource
 from fluent.syntax import FluentParser
 from fluent.syntax.ast import Junk, Message
 
-from bot.richtext import Mention, Rich, literal, mention, parse_markup
+from bot.richtext import LITERAL_CLOSE, LITERAL_OPEN, Mention, Rich, literal, mention, parse_markup
 
 LOCALES = Path(__file__).parent / "locales"
 LANGUAGES = ("da", "en")
 DEFAULT_LANGUAGE = "da"
 CACHED_VALUES = 200  # sentences whose values are this short are remembered; people's long answers are not kept
+LONGEST_FLUENT_VALUE = 2000  # Fluent's own limit is 2,500 characters per value
 
 
 def language(lang: str | None) -> str:
@@ -56,29 +57,38 @@ class Messages:
         if sum(len(value) for value in params.values() if isinstance(value, str)) > CACHED_VALUES:
             return _format(self.lang, key, params)
         try:
-            # Typed, as 1 == True == 1.0 would otherwise share an entry.
-            return _formatted(self.lang, key, tuple(sorted((name, type(v), v) for name, v in params.items())))
+            return _formatted(self.lang, key, tuple(sorted(params.items())))
         except TypeError:  # a value that cannot key the cache (none of the coach's do)
             return _format(self.lang, key, params)
 
 
 @lru_cache(maxsize=4096)
-def _formatted(lang: str, key: str, params: tuple[tuple[str, type, Any], ...]) -> str:
+def _formatted(lang: str, key: str, params: tuple[tuple[str, Any], ...]) -> str:
     """Fluent's formatting, remembered: the same sentences (a step's progress, its buttons)
     come back turn after turn, and formatting a number through Babel costs more than the
     rest of a sentence."""
-    return _format(lang, key, {name: value for name, _type, value in params})
+    return _format(lang, key, dict(params))
 
 
 def _format(lang: str, key: str, params: dict[str, Any]) -> str:
+    """Fluent refuses a value longer than 2,500 characters, and a team's answer quoted
+    back may be longer: Fluent gets a short stand-in for it, replaced after formatting."""
     bundle = _bundle(lang)
     message = bundle.get_message(key)
     if message.value is None:
         raise KeyError(f"message '{key}' has no value in {lang}")
-    values = {name: _value(value) for name, value in params.items()}
+    values, stand_ins = {}, {}
+    for name, value in params.items():
+        values[name] = _value(value)
+        if isinstance(values[name], str) and len(values[name]) > LONGEST_FLUENT_VALUE:
+            # Never in people's text: literal() strips the sentinels from it.
+            stand_in = f"{LITERAL_OPEN}{LITERAL_OPEN}{name}{LITERAL_CLOSE}{LITERAL_CLOSE}"
+            stand_ins[stand_in], values[name] = values[name], stand_in
     text, errors = bundle.format_pattern(message.value, values)
     if errors:
         raise ValueError(f"message '{key}' in {lang}: {errors}")
+    for stand_in, value in stand_ins.items():
+        text = text.replace(stand_in, value)
     return text
 
 
