@@ -7,6 +7,7 @@ API calls go to the fake Slack, which records them.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from pathlib import Path
 
@@ -170,10 +171,14 @@ async def test_a_slash_commands_text_reaches_the_coach_intact(slack_bot: SlackBo
 async def test_an_answer_of_3000_characters_with_quotes_and_emoji_is_saved_as_typed(slack_bot: SlackBot) -> None:
     await slack_bot.command("start kommer-forbi Fitness")
     await slack_bot.command("ja")  # we know the target group; next: who they are, in words
+    await slack_bot.new_posts()
     line = 'Unge mænd "der træner" 💪 {"a": 1} <b>&amp; '
     answer = (line * 100)[:3000].strip()
     assert await slack_bot.command(answer) == 200
     await slack_bot.settle()
+    # The team sees it answered (quoted whole, longer than Fluent takes) and the next question.
+    [posted] = [post for post in await slack_bot.new_posts() if post.method == "chat.postMessage"]
+    assert "Unge mænd" in posted.args["text"] and len(posted.args["blocks"]) > 2
     from bot.server import DB_KEY
 
     async with slack_bot.app[DB_KEY].session() as session:
@@ -237,3 +242,27 @@ async def test_the_admins_log_does_not_claim_the_bot_token_goes_unused(
         await running.settle()
         assert fake_slack.last("chat.postEphemeral").token == "xoxb-111"
     assert "will be unused" not in caplog.text
+
+
+# --- the log ---------------------------------------------------------------------------------
+
+
+async def test_a_web_api_call_words_no_debug_line_when_the_log_is_not_at_debug(
+    slack_bot: SlackBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """slack_sdk words its debug lines for each call (the whole message, Slack's whole
+    answer) whenever its logger's own level is unset; the app gives it the level it inherits."""
+    worded: list[str] = []
+    original = logging.Logger.debug
+
+    def debug(self: logging.Logger, message: object, *args: object, **kwargs: object) -> None:
+        if self.name.startswith("slack_sdk"):
+            worded.append(f"{self.name}: {str(message)[:80]}")
+        original(self, message, *args, **kwargs)
+
+    monkeypatch.setattr(logging.Logger, "debug", debug)
+    assert logging.getLogger("slack_sdk").getEffectiveLevel() > logging.DEBUG
+    await slack_bot.command("start kommer-forbi Fitness")
+    posts = await slack_bot.new_posts()
+    assert any(post.method == "chat.postMessage" for post in posts)
+    assert worded == []
