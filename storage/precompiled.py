@@ -84,15 +84,14 @@ class Precompiled:
 
 async def _asyncpg_of(session: AsyncSession) -> AsyncAdapt_asyncpg_connection | None:
     """The asyncpg adapter of the session's connection, or None at once on any other driver;
-    looked up once per transaction (each lookup is a greenlet's round trip through the pool)."""
+    looked up once per transaction (a lookup is a greenlet's round trip through the pool)."""
     if session.sync_session.get_bind().dialect.driver != "asyncpg":
         return None
     transaction = session.sync_session.get_transaction()
     found = session.info.get(_ADAPTED)
     if found is not None and transaction is not None and found[0] is transaction:
         return found[1]
-    raw = await (await session.connection()).get_raw_connection()
-    adapted = raw.dbapi_connection
+    adapted = await session.run_sync(lambda sync: sync.connection().connection.dbapi_connection)
     assert isinstance(adapted, AsyncAdapt_asyncpg_connection)
     session.info[_ADAPTED] = (session.sync_session.get_transaction(), adapted)
     return adapted
