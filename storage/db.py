@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from storage.precompiled import BatchedSession
 from storage.sqlite_cursor import direct_statements, use_direct_cursors
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -139,7 +140,8 @@ class Database:
         self._migration_options = _timeout_options(self.url, connect_timeout, None, engine_options)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _prepare_sqlite)
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # BatchedSession sends an answer's waiting writes before anything else (storage.precompiled).
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, sync_session_class=BatchedSession)
         self._sqlite_writer = asyncio.Lock()
 
     @property

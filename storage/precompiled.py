@@ -1,38 +1,54 @@
-"""The writes every answer makes, compiled once and handed to the asyncpg adapter directly.
+"""An answer's database work in two round trips on PostgreSQL: read the project, then one
+statement that claims it and writes its rows.
 
-An answer writes three rows: the project's claim, its history line and the record of the
-event. Through ``AsyncSession.execute`` each costs about 100 µs of Python around the
-database's own work (the statement's cache key, a greenlet, an execution context, the
-ORM's bookkeeping, a result): on PostgreSQL that was a third of an answer's CPU
-(``exec_driver_sql`` saves only part of it).
+Through the session an answer cost six round trips (BEGIN, the project's SELECT, its
+versioned UPDATE, the history line, the record of the event, COMMIT), and about 100 µs of
+Python around each statement (cache key, greenlet, execution context, the ORM's
+bookkeeping). On PostgreSQL this module sends the same Core statements, compiled once,
+their values converted by the columns' own types (JSON, UTC timestamps), to SQLAlchemy's
+asyncpg adapter directly:
 
-A :class:`Precompiled` statement is the same Core statement, compiled by SQLAlchemy once,
-its values converted by the columns' own types (JSON, UTC timestamps). On PostgreSQL it
-goes to SQLAlchemy's asyncpg adapter as SQLAlchemy itself sends it from inside its
-greenlet: on the session's connection, in its transaction (which the adapter begins if
-nothing ran yet), through the adapter's cache of prepared statements, its errors raised
-as SQLAlchemy's (a duplicate key is an ``IntegrityError``). Other drivers get the
-statement through the session, as before.
+* :class:`PrecompiledRead` reads an entity's row and attaches it to the session as a
+  loaded object, without beginning a transaction when none is open: reading committed
+  rows is what the first statement of a READ COMMITTED transaction does anyway, and the
+  version check of the claim guards what the turn then writes.
+* :class:`Precompiled` writes wait in the session: the project's claim (its versioned
+  UPDATE) and the INSERTs after it go as one statement, the INSERTs gated on the claim
+  (``WITH claim AS (UPDATE ... RETURNING) INSERT ... SELECT ... FROM claim``), so a stale
+  claim writes nothing and raises ``StaleDataError``. They are sent before anything else
+  the session runs (a query, a flush, a commit: :class:`BatchedSession`), so every
+  statement still sees them and the claim still takes the project row first. At commit,
+  when they are all the transaction holds, that one statement is atomic on its own and
+  needs no BEGIN or COMMIT.
 
-The adapter's coroutine is SQLAlchemy's internal API, hence the version pin in
-pyproject.toml; ``tests/test_precompiled.py`` holds it to what the session's own
-execution does, and ``tests/test_turn_cost.py`` counts its statements.
+Other drivers (SQLite, whose own path is direct: storage.sqlite_cursor) run every
+statement through the session at once. Errors are raised as SQLAlchemy raises them (a
+duplicate key is an ``IntegrityError``). The adapter's coroutines are SQLAlchemy's internal
+API, hence the version pin in pyproject.toml; ``tests/test_precompiled.py`` holds this to
+what the session's own execution does, and ``tests/test_turn_cost.py`` counts the round trips.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
+from sqlalchemy import Table, event, func, insert, literal, select
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection, AsyncAdapt_asyncpg_dbapi
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import Insert, Update
+from sqlalchemy.orm import Session, SessionTransaction, class_mapper, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.util import identity_key
+from sqlalchemy.sql import Insert, Select, Update, bindparam
 from sqlalchemy.sql.compiler import SQLCompiler
 
-_ADAPTED = "precompiled.asyncpg"  # session.info: (the transaction, its asyncpg adapter)
+_PENDING = "precompiled.pending"  # session.info: the writes not sent yet (a _Batch)
+
+Entity = TypeVar("Entity")
 
 
 @dataclass(frozen=True)
@@ -40,68 +56,240 @@ class _Compiled:
     sql: str
     names: tuple[str, ...]  # the value for each placeholder, in order (a name may repeat)
     convert: tuple[Callable[[Any], Any] | None, ...]
+    fixed: Mapping[str, Any]  # the statement's own values (a LIMIT's)
 
     def values(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
+        given = {**self.fixed, **params} if self.fixed else params
         return tuple(
-            params[name] if convert is None else convert(params[name])
+            given[name] if convert is None else convert(given[name])
             for name, convert in zip(self.names, self.convert, strict=True)
         )
 
 
 class Precompiled:
-    """An INSERT or UPDATE for :meth:`execute` with a mapping of its bound values.
-
-    ``columns`` are the columns an INSERT without ``values()`` sets (its parameters' names).
-    INSERTs are compiled without ``RETURNING``: nothing here reads a new row's key.
-    """
+    """An INSERT, or the claim's UPDATE, for :meth:`write` / :meth:`claim` with a mapping of
+    its bound values. ``columns`` are the columns an INSERT without ``values()`` sets (its
+    parameters' names). Nothing here reads a new row's key."""
 
     def __init__(self, statement: Insert | Update, columns: Sequence[str] | None = None) -> None:
-        self._statement = statement.inline() if isinstance(statement, Insert) else statement
-        self._columns = list(columns) if columns is not None else None
-        self._by_dialect: dict[str, _Compiled] = {}
+        self.statement = statement.inline() if isinstance(statement, Insert) else statement
+        self.columns = tuple(columns) if columns is not None else ()
+        if isinstance(statement, Insert) and not self.columns:
+            raise ValueError("an INSERT needs its columns")
 
-    async def execute(self, session: AsyncSession, params: Mapping[str, Any]) -> int:
-        """Run it in ``session``'s transaction; the number of rows it matched."""
-        adapted = await _asyncpg_of(session)
-        if adapted is None:
-            result = await session.execute(self._statement, params)
-            return int(result.rowcount)  # type: ignore[attr-defined]
-        compiled = self._compiled(session.sync_session.get_bind().dialect)
-        values = compiled.values(params)
-        cursor = adapted.cursor()
-        try:
-            await cursor._prepare_and_execute(compiled.sql, values)
-        except AsyncAdapt_asyncpg_dbapi.Error as error:  # as SQLAlchemy raises it from its own execute
-            raise DBAPIError.instance(compiled.sql, values, error, AsyncAdapt_asyncpg_dbapi.Error) from error
-        return int(cursor.rowcount)
+    async def claim(self, session: AsyncSession, params: Mapping[str, Any]) -> None:
+        """The versioned UPDATE that claims a row; StaleDataError (now, or when the write is
+        sent) unless it matches exactly one row."""
+        batch = await _batch_of(session)
+        if batch is None:
+            if (await session.execute(self.statement, params)).rowcount != 1:  # type: ignore[attr-defined]
+                raise _stale()
+            return
+        if batch.claim is not None or batch.inserts:
+            await batch.send(final=False)  # the claim goes first, as it would have
+        batch.claim = (self, params)
 
-    def _compiled(self, dialect: Dialect) -> _Compiled:
+    async def write(self, session: AsyncSession, params: Mapping[str, Any]) -> None:
+        """An INSERT, sent with the claim before it (if any) and the writes around it."""
+        batch = await _batch_of(session)
+        if batch is None:
+            await session.execute(self.statement, params)
+            return
+        batch.inserts.append((self, params))
+
+
+class PrecompiledRead(Generic[Entity]):
+    """A SELECT of at most one row of ``entity``'s table, returned as a loaded ``entity``
+    attached to the session (the identity map's object when it holds that row already)."""
+
+    def __init__(self, entity: type[Entity], statement: Select[Any]) -> None:
+        self.entity = entity
+        self.statement = statement  # ``select(entity)...``: its columns are the table's, in order
+        self._by_dialect: dict[str, tuple[_Compiled, tuple[tuple[str, Callable[[Any], Any] | None], ...]]] = {}
+
+    async def one_or_none(self, session: AsyncSession, params: Mapping[str, Any]) -> Entity | None:
+        batch = await _batch_of(session)
+        if batch is None:
+            return (await session.execute(self.statement, params)).scalar_one_or_none()  # type: ignore[no-any-return]
+        await batch.send(final=False)
+        compiled, columns = self._compiled(batch.dialect)
+        rows = await batch.run(compiled, compiled.values(params), begin=False)
+        if not rows:
+            return None
+        row = zip(columns, rows[0], strict=True)
+        values = {key: value if convert is None else convert(value) for (key, convert), value in row}
+        sync = session.sync_session
+        known = sync.identity_map.get(identity_key(self.entity, values["id"]))
+        if known is not None:
+            return known  # type: ignore[no-any-return]
+        found = class_mapper(self.entity).class_manager.new_instance()  # as loading makes it, not through __init__
+        for key, value in values.items():
+            set_committed_value(found, key, value)
+        make_transient_to_detached(found)
+        sync.add(found)
+        return found
+
+    def _compiled(self, dialect: Dialect) -> tuple[_Compiled, tuple[tuple[str, Callable[[Any], Any] | None], ...]]:
         found = self._by_dialect.get(dialect.name)
         if found is None:
-            found = self._by_dialect[dialect.name] = _compile(self._statement, self._columns, dialect)
+            compiled = _compile(self.statement, dialect)
+            columns = tuple(
+                (column.key, column.type.dialect_impl(dialect).result_processor(dialect, None))
+                for column in self.statement.selected_columns
+            )
+            found = self._by_dialect[dialect.name] = (compiled, columns)
         return found
 
 
-async def _asyncpg_of(session: AsyncSession) -> AsyncAdapt_asyncpg_connection | None:
-    """The asyncpg adapter of the session's connection, or None at once on any other driver;
-    looked up once per transaction (a lookup is a greenlet's round trip through the pool)."""
+class BatchedSession(Session):
+    """A session that sends its waiting :class:`Precompiled` writes before anything else it
+    runs: a query, a flush of ORM objects, a commit (see the listeners below). Statements
+    run on ``session.connection()`` itself pass no listener; nothing in a turn does that."""
+
+
+@dataclass
+class _Batch:
+    """The writes of one transaction not sent yet: the claim and the INSERTs after it."""
+
+    transaction: SessionTransaction
+    adapter: AsyncAdapt_asyncpg_connection
+    dialect: Dialect
+    claim: tuple[Precompiled, Mapping[str, Any]] | None = None
+    inserts: list[tuple[Precompiled, Mapping[str, Any]]] = field(default_factory=list)
+
+    async def send(self, *, final: bool) -> None:
+        """Send the waiting writes as one statement. ``final``: nothing else will run in this
+        transaction, so if nothing ran before either, the statement needs no BEGIN."""
+        claim, inserts = self.claim, self.inserts
+        if claim is None and not inserts:
+            return
+        self.claim, self.inserts = None, []
+        compiled = _combined(self.dialect, claim[0] if claim else None, tuple(pc for pc, _ in inserts))
+        params: dict[str, Any] = dict(claim[1]) if claim else {}
+        for number, (pc, values) in enumerate(inserts):
+            params.update({f"w{number}_{column}": values[column] for column in pc.columns})
+        alone = final and not self.adapter.driver_connection.is_in_transaction()
+        rows = await self.run(compiled, compiled.values(params), begin=not alone)
+        if claim is not None and rows[0][0] != 1:
+            raise _stale()
+
+    async def run(self, compiled: _Compiled, values: tuple[Any, ...], *, begin: bool) -> list[Any]:
+        """Rows of one statement on the session's connection; inside the transaction when
+        one is open or ``begin`` asks for it, else on its own."""
+        if begin:
+            cursor = self.adapter.cursor()
+            await _translated(cursor._prepare_and_execute(compiled.sql, values), compiled, values)
+            return cursor.fetchall()
+        driver = self.adapter.driver_connection
+        return await _translated(driver.fetch(compiled.sql, *values), compiled, values, self.adapter)  # type: ignore[no-any-return]
+
+
+async def _translated(
+    pending: Any, compiled: _Compiled, values: tuple[Any, ...], adapter: AsyncAdapt_asyncpg_connection | None = None
+) -> Any:
+    """Await a driver call, raising its error as SQLAlchemy raises it from its own execute."""
+    try:
+        try:
+            return await pending
+        except AsyncAdapt_asyncpg_dbapi.Error:
+            raise
+        except Exception as error:  # asyncpg's own, from a call on the driver connection
+            if adapter is None:
+                raise
+            adapter._handle_exception(error)  # raises the adapter's DBAPI error
+    except AsyncAdapt_asyncpg_dbapi.Error as error:
+        raise DBAPIError.instance(compiled.sql, values, error, AsyncAdapt_asyncpg_dbapi.Error) from error
+
+
+def _stale() -> StaleDataError:
+    return StaleDataError("the claimed row changed or was deleted meanwhile")
+
+
+async def _batch_of(session: AsyncSession) -> _Batch | None:
+    """The session's batch for its current transaction, or None at once on any driver other
+    than asyncpg. The adapter is looked up once per transaction (a greenlet's round trip)."""
     if session.sync_session.get_bind().dialect.driver != "asyncpg":
         return None
-    transaction = session.sync_session.get_transaction()
-    found = session.info.get(_ADAPTED)
-    if found is not None and transaction is not None and found[0] is transaction:
-        return found[1]
-    adapted = await session.run_sync(lambda sync: sync.connection().connection.dbapi_connection)
+    sync = session.sync_session
+    transaction = sync.get_transaction()
+    found = sync.info.get(_PENDING)
+    if found is not None and transaction is not None and found.transaction is transaction:
+        return found  # type: ignore[no-any-return]
+    adapted = await session.run_sync(lambda s: s.connection().connection.dbapi_connection)
     assert isinstance(adapted, AsyncAdapt_asyncpg_connection)
-    session.info[_ADAPTED] = (session.sync_session.get_transaction(), adapted)
-    return adapted
+    batch = sync.info[_PENDING] = _Batch(sync.get_transaction(), adapted, sync.get_bind().dialect)  # type: ignore[arg-type]
+    return batch
 
 
-def _compile(statement: Insert | Update, columns: list[str] | None, dialect: Dialect) -> _Compiled:
-    compiled = statement.compile(dialect=dialect, column_keys=columns)
+def _send_waiting(session: Session, *, final: bool) -> None:
+    """From the session's own (synchronous, greenlet-run) code: send what waits first."""
+    batch: _Batch | None = session.info.get(_PENDING)
+    if batch is None or (batch.claim is None and not batch.inserts):
+        return
+    if batch.transaction is not session.get_transaction():  # left from a transaction that ended
+        # (get_transaction is the outermost one: the batch outlives savepoints)
+        session.info.pop(_PENDING, None)
+        return
+    # The session counts as clean when no ORM object waits to be flushed after this.
+    alone = final and not (session.new or session.dirty or session.deleted)
+    batch.adapter.run_async(lambda _driver: batch.send(final=alone))
+
+
+@event.listens_for(BatchedSession, "do_orm_execute")
+def _before_a_statement(state: Any) -> None:
+    _send_waiting(state.session, final=False)
+
+
+@event.listens_for(BatchedSession, "before_flush")
+def _before_a_flush(session: Session, _context: Any, _instances: Any) -> None:
+    _send_waiting(session, final=False)
+
+
+@event.listens_for(BatchedSession, "before_commit")
+def _before_the_commit(session: Session) -> None:
+    _send_waiting(session, final=True)
+
+
+@event.listens_for(BatchedSession, "after_soft_rollback")
+def _after_a_rollback(session: Session, _previous: Any) -> None:
+    session.info.pop(_PENDING, None)  # what waited is gone with its transaction (or savepoint)
+
+
+_COMBINED: dict[tuple[str, Precompiled | None, tuple[Precompiled, ...]], _Compiled] = {}
+
+
+def _combined(dialect: Dialect, claim: Precompiled | None, inserts: tuple[Precompiled, ...]) -> _Compiled:
+    """One statement for a claim and the INSERTs after it, compiled once per shape: each
+    INSERT's parameters renamed ``w<n>_<column>``, each row gated on the claim's row."""
+    key = (dialect.name, claim, inserts)
+    found = _COMBINED.get(key)
+    if found is not None:
+        return found
+    claimed = None
+    if claim is not None:
+        table = claim.statement.table
+        assert isinstance(table, Table)
+        claimed = claim.statement.returning(table.c.id).cte("claim")  # type: ignore[union-attr]
+    writes = []
+    for number, pc in enumerate(inserts):
+        table = pc.statement.table
+        assert isinstance(table, Table)
+        row = select(*(bindparam(f"w{number}_{c}", type_=table.c[c].type) for c in pc.columns))
+        if claimed is not None:
+            row = row.select_from(claimed)
+        writes.append(insert(table).from_select(list(pc.columns), row).cte(f"w{number}"))
+    result = select(func.count()).select_from(claimed) if claimed is not None else select(literal(1))
+    found = _COMBINED[key] = _compile(result.add_cte(*writes), dialect)
+    return found
+
+
+def _compile(statement: Any, dialect: Dialect) -> _Compiled:
+    compiled = statement.compile(dialect=dialect)
     assert isinstance(compiled, SQLCompiler)
     if not compiled.positional or compiled.positiontup is None:
         raise ValueError(f"{dialect.name}: only positional paramstyles are supported")
     names = tuple(compiled.positiontup)
-    convert = tuple(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
-    return _Compiled(compiled.string, names, convert)
+    binds = [compiled.binds[name] for name in names]
+    convert = tuple(bind.type.dialect_impl(dialect).bind_processor(dialect) for bind in binds)
+    fixed = {name: bind.value for name, bind in zip(names, binds, strict=True) if bind.value is not None}
+    return _Compiled(compiled.string, names, convert, fixed)

@@ -15,7 +15,6 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.exc import StaleDataError
 
 from storage.models import (
     AnswerHistory,
@@ -28,25 +27,29 @@ from storage.models import (
     Project,
     Workspace,
 )
-from storage.precompiled import Precompiled
+from storage.precompiled import Precompiled, PrecompiledRead
 
 # Ids are 32-bit on PostgreSQL's INTEGER columns; a larger number can name no row.
 MAX_ID = 2**31 - 1
 
 
 # The statements every answer runs, built once: building and keying a statement per call
-# costs about as much as sending it; the writes go to the driver as compiled (storage.precompiled).
-_FOCUSED = (
+# costs about as much as sending it; on PostgreSQL they go to the driver as compiled, the
+# writes together as one statement (storage.precompiled).
+_PROJECTS = Project.__table__
+_FOCUSED = PrecompiledRead(
+    Project,
     select(Project)
     .where(Project.workspace_id == bindparam("workspace"), Project.conversation_id == bindparam("conversation"))
     .order_by(Project.focused_at.desc(), Project.id.desc())
-    .limit(1)
+    .limit(1),
 )
-_PROJECT = select(Project).where(Project.workspace_id == bindparam("workspace"), Project.id == bindparam("project"))
-_PROJECT_IN = _PROJECT.where(Project.conversation_id == bindparam("conversation"))
+_BY_ID = select(Project).where(Project.workspace_id == bindparam("workspace"), Project.id == bindparam("project"))
+_PROJECT = PrecompiledRead(Project, _BY_ID)
+_PROJECT_IN = PrecompiledRead(Project, _BY_ID.where(Project.conversation_id == bindparam("conversation")))
 _SAVE_STATE = Precompiled(
-    update(Project.__table__)
-    .where(Project.__table__.c.id == bindparam("project"), Project.__table__.c.version == bindparam("expected"))
+    update(_PROJECTS)
+    .where(_PROJECTS.c.id == bindparam("project"), _PROJECTS.c.version == bindparam("expected"))
     .values(
         answers=bindparam("answers"),
         position=bindparam("position"),
@@ -218,7 +221,7 @@ class WorkspaceRepo:
             raise NotFound(project_id)
         params = {"workspace": self.workspace_id, "project": project_id, "conversation": conversation_id}
         query = _PROJECT if conversation_id is None else _PROJECT_IN
-        found = (await self.session.execute(query, params)).scalar_one_or_none()
+        found = await query.one_or_none(self.session, params)
         if found is None:
             raise NotFound(project_id)
         return found
@@ -226,7 +229,7 @@ class WorkspaceRepo:
     async def focused_project(self, conversation_id: int) -> Project | None:
         """The conversation's current project: the one touched last."""
         params = {"workspace": self.workspace_id, "conversation": conversation_id}
-        return (await self.session.execute(_FOCUSED, params)).scalar_one_or_none()
+        return await _FOCUSED.one_or_none(self.session, params)
 
     async def find_project(self, conversation_id: int, number: int | None, name: str) -> Project | None:
         """A project of this conversation by number, else by (case-insensitive) name."""
@@ -273,7 +276,9 @@ class WorkspaceRepo:
 
         A plain statement rather than the ORM's unit of work: this runs on every answer,
         and the flush machinery costs more than the round trip. A concurrent writer that
-        got there first makes this raise StaleDataError, as the ORM's own check would.
+        got there first makes this raise StaleDataError, as the ORM's own check would: at
+        once, or on PostgreSQL when the claim is sent with the writes after it
+        (storage.precompiled), before anything else runs.
         """
         params = {
             "project": project.id,
@@ -284,8 +289,7 @@ class WorkspaceRepo:
             "now": now,
             "next_version": project.version + 1,
         }
-        if await _SAVE_STATE.execute(self.session, params) != 1:
-            raise StaleDataError(f"project {project.id} changed or was deleted meanwhile")
+        await _SAVE_STATE.claim(self.session, params)
         saved = {"answers": answers, "position": position, "finished": finished, "focused_at": now, "updated_at": now}
         for key, value in {**saved, "version": project.version + 1}.items():
             set_committed_value(project, key, value)
@@ -302,7 +306,7 @@ class WorkspaceRepo:
     async def add_history(
         self, project_id: int, step_id: str, action: str, value: Any, old_value: Any, author: str, at: datetime
     ) -> None:
-        await _ADD_HISTORY.execute(
+        await _ADD_HISTORY.write(
             self.session,
             {
                 "workspace_id": self.workspace_id,
@@ -499,7 +503,7 @@ class WorkspaceRepo:
     async def remember_event(self, event_id: str, replies: list[Any], at: datetime) -> None:
         """Record an answered event; a second delivery then fails on the unique key."""
         params = {"workspace_id": self.workspace_id, "event_id": event_id, "replies": replies, "at": at}
-        await _REMEMBER_EVENT.execute(self.session, params)
+        await _REMEMBER_EVENT.write(self.session, params)
 
     async def recall_event(self, event_id: str) -> list[Any] | None:
         query = select(ProcessedEvent.replies).where(

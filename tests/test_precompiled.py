@@ -1,18 +1,21 @@
-"""The answer's writes sent as precompiled statements (storage.precompiled) behave as the
-session's own execution would: same rows, same transaction, same errors."""
+"""An answer's reads and writes sent as precompiled statements (storage.precompiled) behave
+as the session's own execution would: same rows, same objects, same transaction, same
+errors, in the same order, though on PostgreSQL the writes wait and go as one statement."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, inspect, select, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from storage.db import Database
-from storage.models import AnswerHistory, ProcessedEvent
+from storage.models import AnswerHistory, JournalEntry, ProcessedEvent, Project
 from storage.precompiled import Precompiled
-from storage.repository import WorkspaceRef, WorkspaceRepo, ensure_workspace
+from storage.repository import MAX_ID, WorkspaceRef, WorkspaceRepo, ensure_workspace
+from tests.test_turn_cost import statements
 
 NOW = datetime(2026, 11, 25, 16, 30, 15, 123456, tzinfo=UTC)
 HISTORY_COLUMNS = ["workspace_id", "project_id", "step_id", "action", "value", "old_value", "author", "at"]
@@ -52,7 +55,7 @@ async def test_a_row_written_precompiled_reads_back_as_one_the_session_wrote(db:
     }
     async with db.transaction() as session:
         await session.execute(insert(AnswerHistory.__table__), params)
-        assert await Precompiled(insert(AnswerHistory.__table__), HISTORY_COLUMNS).execute(session, params) == 1
+        await Precompiled(insert(AnswerHistory.__table__), HISTORY_COLUMNS).write(session, params)
     by_session, precompiled = await _history_rows(db)
     assert precompiled == by_session  # the same stored values, byte for byte as the database returns them
     async with db.session() as session:
@@ -98,3 +101,120 @@ async def test_a_session_reused_for_a_second_transaction_writes_in_that_one(db: 
         async with session.begin():
             await repo.add_history(project, "third", "answer", 3, None, "Ali", NOW)
     assert [row[0] for row in await _history_rows(db)] == ["first", "third"]
+
+
+async def _claimed(db: Database, expected_version: int | None = None) -> tuple[WorkspaceRef, Project]:
+    """A project with odd answers, read in a fresh session."""
+    workspace, project_id = await _project(db)
+    answers = {"målgruppe": "Unge “mænd” 🎉", "valg": ["a", "b"], "tom": None}
+    async with db.transaction() as session:
+        repo = WorkspaceRepo(session, workspace.id)
+        project = await repo.project(project_id)
+        await repo.save_state(project, answers, {"focus": "visit"}, False, NOW)
+    async with db.session() as session:
+        project = await WorkspaceRepo(session, workspace.id).project(project_id)
+    return workspace, project
+
+
+async def test_a_project_read_directly_is_the_project_the_orm_loads(db: Database) -> None:
+    workspace, _ = await _claimed(db)
+    columns = [column.key for column in Project.__table__.columns]
+    async with db.session() as session:
+        direct = await WorkspaceRepo(session, workspace.id).focused_project(1)
+        assert direct is not None
+        assert await WorkspaceRepo(session, workspace.id).project(direct.id) is direct  # one object per row
+        assert inspect(direct).persistent and direct not in session.dirty
+    async with db.session() as session:
+        loaded = await session.get(Project, direct.id)
+    assert {c: getattr(direct, c) for c in columns} == {c: getattr(loaded, c) for c in columns}
+    assert direct.answers["målgruppe"] == "Unge “mænd” 🎉" and direct.focused_at == NOW and direct.version == 2
+
+
+async def test_a_project_read_directly_is_updated_by_the_orm_under_its_version(db: Database) -> None:
+    workspace, project = await _claimed(db)
+    async with db.transaction() as session:
+        found = await WorkspaceRepo(session, workspace.id).project(project.id)
+        found.name = "Nyt navn"
+    async with db.session() as session:
+        again = await session.get(Project, project.id)
+    assert again is not None and (again.name, again.version) == ("Nyt navn", 3)
+
+
+async def test_a_stale_claim_writes_nothing_that_waited_with_it(db: Database) -> None:
+    workspace, project = await _claimed(db)
+    async with db.transaction() as session:  # someone else answers first
+        repo = WorkspaceRepo(session, workspace.id)
+        await repo.save_state(await repo.project(project.id), {}, {}, False, NOW)
+    with pytest.raises(StaleDataError):
+        async with db.transaction() as session:
+            repo = WorkspaceRepo(session, workspace.id)
+            await repo.save_state(project, {"x": 1}, {}, False, NOW)  # the version this writer saw
+            await repo.add_history(project.id, "x", "answered", 1, None, "Ali", NOW)
+            await repo.remember_event("ev-stale", [], NOW)
+    assert await _history_rows(db) == []
+    async with db.session() as session:
+        assert (await session.execute(select(ProcessedEvent))).scalars().all() == []
+        assert (await session.get(Project, project.id)).version == 3  # type: ignore[union-attr]
+
+
+async def test_writes_that_wait_are_seen_by_the_next_query_and_roll_back_with_it(db: Database) -> None:
+    workspace, project = await _claimed(db)
+    count = select(func.count()).select_from(AnswerHistory)
+    with pytest.raises(Boom):
+        async with db.transaction() as session:
+            repo = WorkspaceRepo(session, workspace.id)
+            await repo.save_state(project, {"x": 1}, {}, False, NOW)
+            await repo.add_history(project.id, "x", "answered", 1, None, "Ali", NOW)
+            assert (await session.execute(count)).scalar() == 1
+            raise Boom
+    assert await _history_rows(db) == []
+
+
+async def test_an_orm_write_after_the_claim_commits_with_it_or_not_at_all(db: Database) -> None:
+    """The claim goes first, then the flushed object, in one transaction: when the object
+    fails, the claim and the history line that waited with it are gone too."""
+    workspace, project = await _claimed(db)
+    with pytest.raises(IntegrityError):
+        async with db.transaction() as session:
+            repo = WorkspaceRepo(session, workspace.id)
+            await repo.save_state(project, {"x": 1}, {}, False, NOW)
+            await repo.add_history(project.id, "x", "answered", 1, None, "Ali", NOW)
+            session.add(JournalEntry(workspace_id=workspace.id, project_id=MAX_ID, kind="log", author="Ali", text="?"))
+    assert await _history_rows(db) == []
+    async with db.session() as session:
+        assert (await session.get(Project, project.id)).version == 2  # type: ignore[union-attr]
+
+
+async def test_the_claim_is_sent_before_an_object_the_session_flushes(db: Database) -> None:
+    """Every writer takes the project row first, so two writers cannot deadlock."""
+    workspace, project = await _claimed(db)
+    async with db.transaction() as session:
+        repo = WorkspaceRepo(session, workspace.id)
+        note = JournalEntry(workspace_id=workspace.id, project_id=project.id, kind="log", author="A", text=".")
+        with statements(db) as seen:
+            await repo.save_state(project, {"x": 1}, {}, False, NOW)
+            session.add(note)
+            await session.flush()
+    claim = next(i for i, s in enumerate(seen) if "UPDATE projects" in s)
+    journal = next(i for i, s in enumerate(seen) if s.startswith("INSERT INTO journal"))
+    assert claim < journal, seen
+
+
+async def test_a_savepoint_rolled_back_takes_only_the_writes_made_inside_it(db: Database) -> None:
+    workspace, project = await _claimed(db)
+    async with db.transaction() as session:
+        repo = WorkspaceRepo(session, workspace.id)
+        await repo.save_state(project, {"x": 1}, {}, False, NOW)
+        await repo.add_history(project.id, "x", "answered", 1, None, "Ali", NOW)
+        with pytest.raises(IntegrityError):
+            async with session.begin_nested():
+                session.add(
+                    JournalEntry(workspace_id=workspace.id, project_id=MAX_ID, kind="log", author="A", text="?")
+                )
+        savepoint = await session.begin_nested()
+        await repo.add_history(project.id, "y", "answered", 2, None, "Ali", NOW)
+        await savepoint.rollback()  # takes what waited inside it, and only that
+        await repo.add_history(project.id, "z", "answered", 3, None, "Ali", NOW)
+    assert [row[0] for row in await _history_rows(db)] == ["x", "z"]
+    async with db.session() as session:
+        assert (await session.get(Project, project.id)).version == 3  # type: ignore[union-attr]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import aiosqlite
-from sqlalchemy import event
-from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_cursor
+from asyncpg import Connection
+from asyncpg.prepared_stmt import PreparedStatement
+from sqlalchemy import event, text
 
 from bot.coach import Coach
 from storage.db import Database
@@ -21,32 +22,50 @@ PLAIN_ANSWER_BUDGET = 4
 
 @contextmanager
 def statements(db: Database) -> Iterator[list[str]]:
-    """Every statement sent to the database. On PostgreSQL they are counted where the asyncpg
-    adapter sends them, which the answer's writes reach directly (storage.precompiled),
-    not through SQLAlchemy's cursor events."""
+    """Every statement sent to the database. On PostgreSQL they are counted where asyncpg
+    sends them, which is every round trip (BEGIN and COMMIT too): the answer's statements
+    reach the driver directly (storage.precompiled), not through SQLAlchemy's cursor events."""
     seen: list[str] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         seen.append(" ".join(statement.split()))
 
     if not db.is_sqlite:
-        original = AsyncAdapt_asyncpg_cursor._prepare_and_execute
-
-        async def counted(cursor: AsyncAdapt_asyncpg_cursor, operation: str, parameters: Any) -> None:
-            record(None, cursor, operation)
-            await original(cursor, operation, parameters)
-
-        AsyncAdapt_asyncpg_cursor._prepare_and_execute = counted  # type: ignore[method-assign]
-        try:
+        with _asyncpg_statements(record):
             yield seen
-        finally:
-            AsyncAdapt_asyncpg_cursor._prepare_and_execute = original  # type: ignore[method-assign]
         return
     event.listen(db.engine.sync_engine, "before_cursor_execute", record)
     try:
         yield seen
     finally:
         event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+
+
+@contextmanager
+def _asyncpg_statements(record: Callable[[Any, Any, str], None]) -> Iterator[None]:
+    """Patch asyncpg's three ways a statement leaves: a query without arguments (BEGIN,
+    COMMIT), a statement with arguments, and a prepared statement (SQLAlchemy's cursor)."""
+    execute, execute_with_args, fetch = Connection.execute, Connection._execute, PreparedStatement.fetch
+
+    async def counted_execute(self: Connection, query: str, *args: Any, **kwargs: Any) -> Any:
+        if not args:
+            record(None, None, query)
+        return await execute(self, query, *args, **kwargs)
+
+    async def counted_with_args(self: Connection, query: str, *args: Any, **kwargs: Any) -> Any:
+        record(None, None, query)
+        return await execute_with_args(self, query, *args, **kwargs)
+
+    async def counted_fetch(self: PreparedStatement, *args: Any, **kwargs: Any) -> Any:
+        record(None, None, self.get_query())
+        return await fetch(self, *args, **kwargs)
+
+    Connection.execute, Connection._execute = counted_execute, counted_with_args  # type: ignore[method-assign]
+    PreparedStatement.fetch = counted_fetch  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Connection.execute, Connection._execute, PreparedStatement.fetch = execute, execute_with_args, fetch  # type: ignore[method-assign]
 
 
 async def test_a_plain_answer_stays_within_its_statement_budget(db: Database, guides: dict, clock: Clock) -> None:
@@ -59,8 +78,33 @@ async def test_a_plain_answer_stays_within_its_statement_budget(db: Database, gu
     assert len(seen) <= PLAIN_ANSWER_BUDGET, "\n".join(seen)
     assert not any("FROM workspaces" in s or "FROM conversations" in s for s in seen), seen
     assert sum(s.startswith("SELECT") for s in seen) == 1, seen
-    written = [s.split(" (")[0].split(" SET")[0] for s in seen if not s.startswith("SELECT")]
-    assert written == ["UPDATE projects", "INSERT INTO answer_history", "INSERT INTO processed_events"], seen
+    if db.is_sqlite:
+        written = [s.split(" (")[0].split(" SET")[0] for s in seen if not s.startswith("SELECT")]
+        assert written == ["UPDATE projects", "INSERT INTO answer_history", "INSERT INTO processed_events"], seen
+
+
+async def test_on_postgresql_a_plain_answer_is_two_round_trips(
+    postgres_db: Database, guides: dict, clock: Clock
+) -> None:
+    """Read the project; then claim it and write its history and the event in one statement,
+    atomic on its own, so no BEGIN and no COMMIT (storage.precompiled)."""
+    team = Team(Coach(postgres_db, guides, clock=clock))
+    await team.command("start kommer-forbi Rundture")
+    await team.say("ja")
+    with statements(postgres_db) as seen:
+        replies = await team.send(team.turn("Mette", text="Unge mænd i fitnesscentret", event_id="trips-1"))
+    assert asked(replies) == "actors_chosen"
+    assert len(seen) == 2, "\n".join(seen)
+    read, write = seen
+    assert read.startswith("SELECT projects.id") and "FROM projects" in read, read
+    assert write.startswith("WITH claim AS (UPDATE projects SET"), write
+    assert "INSERT INTO answer_history" in write and "INSERT INTO processed_events" in write, write
+    async with postgres_db.session() as session:
+        saved = (await session.execute(text("select value from answer_history order by id desc limit 1"))).scalar()
+        events = (
+            await session.execute(text("select count(*) from processed_events where event_id = 'trips-1'"))
+        ).scalar()
+    assert saved == "Unge mænd i fitnesscentret" and events == 1
 
 
 async def test_a_new_coach_process_looks_its_identities_up_once(db: Database, guides: dict, clock: Clock) -> None:
