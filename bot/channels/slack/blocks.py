@@ -116,19 +116,20 @@ def input_state(values: Any) -> dict[str, Any]:
 
 
 def text_size(blocks: Sequence[Any]) -> int:
-    """The characters of text in ``blocks``, as Slack counts them against a message's size."""
-    return sum(_texts(list(blocks)))
-
-
-def _texts(node: Any) -> Iterator[int]:
-    if isinstance(node, dict):
-        if node.get("type") in ("mrkdwn", "plain_text") and isinstance(node.get("text"), str):
-            yield len(node["text"])
-        for value in node.values():
-            yield from _texts(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _texts(item)
+    """The characters of text in ``blocks``, as Slack counts them against a message's size.
+    A walk with a list of nodes still to see: nested generators cost a frame per node."""
+    size = 0
+    waiting: list[Any] = list(blocks)
+    while waiting:
+        node = waiting.pop()
+        if isinstance(node, dict):
+            text = node.get("text")
+            if isinstance(text, str) and node.get("type") in ("mrkdwn", "plain_text"):
+                size += len(text)
+            waiting.extend(node.values())
+        elif isinstance(node, list):
+            waiting.extend(node)
+    return size
 
 
 # --- each reply ------------------------------------------------------------------------------

@@ -8,12 +8,11 @@ its paragraphs or lines rather than cut mid-sentence.
 
 from __future__ import annotations
 
-from bot.richtext import Rich, render_mrkdwn, render_plain
+from bot.richtext import Rich, escape_mrkdwn, render_mrkdwn, render_plain
 
 COMMAND_PREFIX = "/outreach "
 ELLIPSIS = "…"
 
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 # Where to split a long text, best first: between paragraphs, between lines, between words.
 _BREAKS = ("\n\n", "\n", " ")
 _LONGEST_ENTITY = len("&amp;")
@@ -32,7 +31,7 @@ def plain(rich: Rich) -> str:
 
 
 def escape(text: str) -> str:
-    return text.translate(_ESCAPES)
+    return escape_mrkdwn(text)
 
 
 def clip(text: str, limit: int) -> str:
