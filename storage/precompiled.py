@@ -255,6 +255,7 @@ def _after_a_rollback(session: Session, _previous: Any) -> None:
     session.info.pop(_PENDING, None)  # what waited is gone with its transaction (or savepoint)
 
 
+# By shape: few, as a turn writes a claim, a history line per step it changed and its event.
 _COMBINED: dict[tuple[str, Precompiled | None, tuple[Precompiled, ...]], _Compiled] = {}
 
 
