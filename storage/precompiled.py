@@ -36,7 +36,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Table, event, func, insert, literal, select
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection, AsyncAdapt_asyncpg_dbapi
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction, class_mapper, make_transient_to_detached
@@ -45,6 +45,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql import Insert, Select, Update, bindparam
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.util.concurrency import greenlet_spawn
 
 _PENDING = "precompiled.pending"  # session.info: the writes not sent yet (a _Batch)
 
@@ -152,6 +153,7 @@ class _Batch:
     """The writes of one transaction not sent yet: the claim and the INSERTs after it."""
 
     transaction: SessionTransaction
+    connection: Connection
     adapter: AsyncAdapt_asyncpg_connection
     dialect: Dialect
     claim: tuple[Precompiled, Mapping[str, Any]] | None = None
@@ -175,30 +177,26 @@ class _Batch:
 
     async def run(self, compiled: _Compiled, values: tuple[Any, ...], *, begin: bool) -> list[Any]:
         """Rows of one statement on the session's connection; inside the transaction when
-        one is open or ``begin`` asks for it, else on its own."""
-        if begin:
-            cursor = self.adapter.cursor()
-            await _translated(cursor._prepare_and_execute(compiled.sql, values), compiled, values)
-            return cursor.fetchall()
-        driver = self.adapter.driver_connection
-        return await _translated(driver.fetch(compiled.sql, *values), compiled, values, self.adapter)  # type: ignore[no-any-return]
-
-
-async def _translated(
-    pending: Any, compiled: _Compiled, values: tuple[Any, ...], adapter: AsyncAdapt_asyncpg_connection | None = None
-) -> Any:
-    """Await a driver call, raising its error as SQLAlchemy raises it from its own execute."""
-    try:
+        one is open or ``begin`` asks for it, else on its own. Errors are raised as
+        SQLAlchemy raises them from its own execute, and a connection the database closed
+        is invalidated as SQLAlchemy would, so the pool replaces it rather than lending it
+        to every turn after this one."""
         try:
-            return await pending
-        except AsyncAdapt_asyncpg_dbapi.Error:
-            raise
-        except Exception as error:  # asyncpg's own, from a call on the driver connection
-            if adapter is None:
-                raise
-            adapter._handle_exception(error)  # raises the adapter's DBAPI error
-    except AsyncAdapt_asyncpg_dbapi.Error as error:
-        raise DBAPIError.instance(compiled.sql, values, error, AsyncAdapt_asyncpg_dbapi.Error) from error
+            if begin:
+                cursor = self.adapter.cursor()
+                await cursor._prepare_and_execute(compiled.sql, values)  # raises the adapter's errors
+                return cursor.fetchall()
+            try:
+                return await self.adapter.driver_connection.fetch(compiled.sql, *values)  # type: ignore[no-any-return]
+            except Exception as error:  # asyncpg's own
+                self.adapter._handle_exception(error)  # raises it as the adapter's DBAPI error
+        except AsyncAdapt_asyncpg_dbapi.Error as error:
+            lost = bool(self.dialect.is_disconnect(error, self.adapter, None))
+            if lost:
+                await greenlet_spawn(self.connection.invalidate, error)
+            raise DBAPIError.instance(
+                compiled.sql, values, error, AsyncAdapt_asyncpg_dbapi.Error, connection_invalidated=lost
+            ) from error
 
 
 def _stale() -> StaleDataError:
@@ -215,9 +213,11 @@ async def _batch_of(session: AsyncSession) -> _Batch | None:
     found = sync.info.get(_PENDING)
     if found is not None and transaction is not None and found.transaction is transaction:
         return found  # type: ignore[no-any-return]
-    adapted = await session.run_sync(lambda s: s.connection().connection.dbapi_connection)
+    connection = await session.run_sync(lambda s: s.connection())
+    adapted = connection.connection.dbapi_connection
     assert isinstance(adapted, AsyncAdapt_asyncpg_connection)
-    batch = sync.info[_PENDING] = _Batch(sync.get_transaction(), adapted, sync.get_bind().dialect)  # type: ignore[arg-type]
+    batch = _Batch(sync.get_transaction(), connection, adapted, connection.dialect)  # type: ignore[arg-type]
+    sync.info[_PENDING] = batch
     return batch
 
 

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
+import asyncpg
 import pytest
 from sqlalchemy import func, insert, inspect, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from bot.coach import Coach
 from storage.db import Database
 from storage.models import AnswerHistory, JournalEntry, ProcessedEvent, Project
 from storage.precompiled import Precompiled
-from storage.repository import MAX_ID, WorkspaceRef, WorkspaceRepo, ensure_workspace
+from storage.repository import MAX_ID, WorkspaceRef, WorkspaceRepo, ensure_workspace, find_workspace
+from tests.conftest import Team, asked
 from tests.test_turn_cost import statements
 
 NOW = datetime(2026, 11, 25, 16, 30, 15, 123456, tzinfo=UTC)
@@ -218,3 +221,40 @@ async def test_a_savepoint_rolled_back_takes_only_the_writes_made_inside_it(db: 
     assert [row[0] for row in await _history_rows(db)] == ["x", "z"]
     async with db.session() as session:
         assert (await session.get(Project, project.id)).version == 3  # type: ignore[union-attr]
+
+
+async def test_after_the_database_drops_the_connection_the_next_answer_goes_through(
+    postgres_db: Database, guides: dict
+) -> None:
+    """A restart or failover closes the pooled connection under the coach: the answer that
+    meets it fails, and the connection is replaced, not handed to every answer after it."""
+    team = Team(Coach(postgres_db, guides))
+    await team.command("start kommer-forbi Genstart")
+    await team.say("ja")
+    async with postgres_db.engine.connect() as connection:  # the pool's one connection
+        backend = (await connection.execute(text("select pg_backend_pid()"))).scalar()
+    await _drop(postgres_db, backend)
+    with pytest.raises(DBAPIError):
+        await team.say("Unge mænd")
+    assert asked(await team.say("Unge mænd")) == "actors_chosen"
+
+
+async def test_writes_that_meet_a_dropped_connection_at_commit_fail_and_the_next_turn_goes_through(
+    postgres_db: Database, guides: dict
+) -> None:
+    team = Team(Coach(postgres_db, guides))
+    await team.command("start kommer-forbi Genstart")
+    with pytest.raises(DBAPIError):
+        async with postgres_db.transaction() as session:
+            repo = WorkspaceRepo(session, (await find_workspace(session, "web", "local")).id)
+            [project] = await repo.projects()
+            await _drop(postgres_db, (await session.execute(text("select pg_backend_pid()"))).scalar())
+            await repo.save_state(project, {"known_group": True}, {}, False, NOW)  # sent at the commit
+    assert asked(await team.say("ja")) == "target_group"
+
+
+async def _drop(db: Database, backend: int) -> None:
+    """Close a connection from the database's side, as a restart or a failover does."""
+    killer = await asyncpg.connect(db.engine.url.set(drivername="postgresql").render_as_string(False))
+    await killer.execute("select pg_terminate_backend($1)", backend)
+    await killer.close()
