@@ -68,13 +68,19 @@ def _asyncpg_statements(record: Callable[[Any, Any, str], None]) -> Iterator[Non
         Connection.execute, Connection._execute, PreparedStatement.fetch = execute, execute_with_args, fetch  # type: ignore[method-assign]
 
 
-async def test_a_plain_answer_stays_within_its_statement_budget(db: Database, guides: dict, clock: Clock) -> None:
+async def plain_answer(db: Database, guides: dict, clock: Clock, event_id: str) -> list[str]:
+    """The statements of a typed answer to kommer-forbi's second question."""
     team = Team(Coach(db, guides, clock=clock))
     await team.command("start kommer-forbi Budget")
     await team.say("ja")
     with statements(db) as seen:
-        replies = await team.send(team.turn("Mette", text="Unge mænd i fitnesscentret", event_id="budget-1"))
+        replies = await team.send(team.turn("Mette", text="Unge mænd i fitnesscentret", event_id=event_id))
     assert asked(replies) == "actors_chosen"
+    return seen
+
+
+async def test_a_plain_answer_stays_within_its_statement_budget(db: Database, guides: dict, clock: Clock) -> None:
+    seen = await plain_answer(db, guides, clock, "budget-1")
     assert len(seen) <= PLAIN_ANSWER_BUDGET, "\n".join(seen)
     assert not any("FROM workspaces" in s or "FROM conversations" in s for s in seen), seen
     assert sum(s.startswith("SELECT") for s in seen) == 1, seen
@@ -88,12 +94,7 @@ async def test_on_postgresql_a_plain_answer_is_two_round_trips(
 ) -> None:
     """Read the project; then claim it and write its history and the event in one statement,
     atomic on its own, so no BEGIN and no COMMIT (storage.precompiled)."""
-    team = Team(Coach(postgres_db, guides, clock=clock))
-    await team.command("start kommer-forbi Rundture")
-    await team.say("ja")
-    with statements(postgres_db) as seen:
-        replies = await team.send(team.turn("Mette", text="Unge mænd i fitnesscentret", event_id="trips-1"))
-    assert asked(replies) == "actors_chosen"
+    seen = await plain_answer(postgres_db, guides, clock, "trips-1")
     assert len(seen) == 2, "\n".join(seen)
     read, write = seen
     assert read.startswith("SELECT projects.id") and "FROM projects" in read, read
