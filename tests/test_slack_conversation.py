@@ -251,3 +251,21 @@ async def test_a_name_slack_will_not_give_is_asked_for_once_an_hour_not_every_tu
     await slack_bot.settle()
     assert len(fake_slack.calls("users.info")) == 1
     assert await saved_answers(slack_bot) == [("target_group_chosen", True)]
+
+
+async def test_commands_in_one_channel_are_applied_in_the_order_slack_sent_them(
+    slack_bot: SlackBot, fake_slack: FakeSlack
+) -> None:
+    """Ali answers a moment after Mette started, while Mette's turn still waits on Slack:
+    the answer goes to the project Mette's command made, not to no project at all."""
+    await slack_bot.command("hjælp", user=ALI)  # Ali is known from here on; Mette is not yet
+    await slack_bot.new_posts()
+    fake_slack.slow("users.info", 0.5)  # so Mette's start waits half a second before the coach
+    await slack_bot.command("start kommer-forbi Fitness", user=METTE)
+    await slack_bot.command("ja", user=ALI)
+    await fake_slack.wait_for("chat.postMessage", count=2, timeout=10)  # the first question, then the second
+    posts = await slack_bot.new_posts()
+    assert [post for post in posts if post.method == "chat.postEphemeral"] == []
+    async with slack_bot.app[DB_KEY].session() as session:
+        [project] = (await session.execute(select(Project))).scalars()
+    assert list(project.answers) == ["target_group_chosen"]  # Ali's "ja", to the first question

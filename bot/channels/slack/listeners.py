@@ -68,6 +68,7 @@ class Listeners:
         self.people = people or People()
         self.speaker = Speaker(coach)
         self._working: set[asyncio.Task[None]] = set()
+        self._last_in: dict[tuple[str, str], asyncio.Task[None]] = {}  # each channel's latest work
 
     def register(self, app: AsyncApp) -> None:
         app.command(re.compile(r"^/outreach"))(self._acked(self.on_command))
@@ -87,15 +88,27 @@ class Listeners:
         """A listener that acks at once and leaves ``work`` running after the answer.
 
         The app runs with bolt's ``process_before_response``, so its answer to Slack is sent
-        when the listener returns, at once, not after bolt's 10 ms polls for an ack."""
+        when the listener returns, at once, not after bolt's 10 ms polls for an ack. Work in
+        one channel starts when the channel's earlier work is done, so commands and clicks
+        apply in the order Slack sent them (a start, then an answer to its first question),
+        however long one waits on Slack or the database; channels do not wait for each other."""
 
         async def listener(ack: Ack, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
             await ack()
-            task = asyncio.create_task(work(body, client, context))
+            channel = _channel_of(body)
+            earlier = self._last_in.get(channel) if channel else None
+            task = asyncio.create_task(_after(earlier, lambda: work(body, client, context)))
             self._working.add(task)
             task.add_done_callback(self._done)
+            if channel:
+                self._last_in[channel] = task
+                task.add_done_callback(lambda done: self._forget(channel, done))
 
         return listener
+
+    def _forget(self, channel: tuple[str, str], task: asyncio.Task[None]) -> None:
+        if self._last_in.get(channel) is task:  # nothing came after it
+            del self._last_in[channel]
 
     def _done(self, task: asyncio.Task[None]) -> None:
         self._working.discard(task)
@@ -357,6 +370,25 @@ def _command_or_words(text: str) -> tuple[str | None, str | None]:
     if text.strip() and parse_command(text).spec is None:
         return None, text
     return text, None
+
+
+async def _after(earlier: asyncio.Task[None] | None, work: Callable[[], Awaitable[None]]) -> None:
+    if earlier is not None:
+        await asyncio.wait({earlier})  # however it ended
+    await work()
+
+
+def _channel_of(body: dict[str, Any]) -> tuple[str, str] | None:
+    """The workspace and channel a payload comes from, read loosely (the listeners check the
+    shape); None when it names none (App Home)."""
+    team = body.get("team_id") or _id_in(body.get("team"))
+    event = body.get("event") if isinstance(body.get("event"), dict) else {}
+    channel = body.get("channel_id") or _id_in(body.get("channel")) or event.get("channel")
+    return (team, channel) if isinstance(team, str) and isinstance(channel, str) else None
+
+
+def _id_in(value: Any) -> Any:
+    return value.get("id") if isinstance(value, dict) else None
 
 
 async def _ack_only(ack: Ack) -> None:
