@@ -416,16 +416,16 @@ def test_reminders_list_and_run_due_on_the_command_line(tmp_path: Path) -> None:
     async def seed() -> None:
         db = Database(f"sqlite+aiosqlite:///{data / 'outreach-coach.sqlite3'}")
         try:
-            await seed_reminders(db, 1, 1, datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+            await seed_reminders(db, 1, 1, datetime(2036, 12, 1, 9, 0, tzinfo=UTC))
         finally:
             await db.dispose()
 
     asyncio.run(seed())
     listed = runner.invoke(cli, ["reminders", "list"], env=env).output
     assert listed.startswith("due 0, in flight 0, upcoming 1, sent 0, failed 0\n")
-    assert "2026-12-01 10:00 CET" in listed and "Projekt c0 · fake/team c0" in listed and "pending" in listed
+    assert "2036-12-01 10:00 CET" in listed and "Projekt c0 · fake/team c0" in listed and "pending" in listed
     # This process has no channel for the fake platform: nothing is claimed, nothing lost.
-    ran = runner.invoke(cli, ["reminders", "run-due", "--now", "2026-12-01T10:00"], env=env)
+    ran = runner.invoke(cli, ["reminders", "run-due", "--now", "2036-12-01T10:00"], env=env)
     assert ran.output == "claimed 0, sent 0, retried 0, failed 0\n"
     bad = runner.invoke(cli, ["reminders", "run-due", "--now", "tomorrow"], env=env)
     assert bad.exit_code == 2 and "not an ISO date and time: 'tomorrow'" in bad.output
@@ -447,20 +447,20 @@ async def test_serve_delivers_what_is_due_at_the_time_a_demo_asks_for(tmp_path: 
     channel = ScriptedChannel()
     async with served(tmp_path, channel) as client:
         db = client.app[DB_KEY]
-        await seed_reminders(db, 1, 1, datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
-        early = await client.post("/admin/reminders/run-due", params={"now": "2026-12-01T09:59"})
+        await seed_reminders(db, 1, 1, datetime(2036, 12, 1, 9, 0, tzinfo=UTC))
+        early = await client.post("/admin/reminders/run-due", params={"now": "2036-12-01T09:59"})
         assert await early.json() == {"claimed": 0, "sent": 0, "retried": 0, "failed": 0, "unmarked": 0}
-        due = await client.post("/admin/reminders/run-due", params={"now": "2026-12-01T10:00"})  # 09:00 UTC
+        due = await client.post("/admin/reminders/run-due", params={"now": "2036-12-01T10:00"})  # 09:00 UTC
         assert (due.status, (await due.json())["sent"]) == (200, 1)
         (row,) = await rows(db)
     assert channel.posted == ["⏰ Påmindelse: Projekt c0\nHusk det [n0]"]
-    assert (row.status, row.sent_at) == ("sent", datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    assert (row.status, row.sent_at) == ("sent", datetime(2036, 12, 1, 9, 0, tzinfo=UTC))
 
 
 async def test_serve_delivers_the_browser_chats_reminders_to_the_room(tmp_path: Path) -> None:
     async with served(tmp_path, ScriptedChannel()) as client:
-        await seed_reminders(client.app[DB_KEY], 1, 1, datetime(2026, 12, 1, 9, 0, tzinfo=UTC), platform="web")
-        due = await client.post("/admin/reminders/run-due", params={"now": "2026-12-01T10:00"})
+        await seed_reminders(client.app[DB_KEY], 1, 1, datetime(2036, 12, 1, 9, 0, tzinfo=UTC), platform="web")
+        due = await client.post("/admin/reminders/run-due", params={"now": "2036-12-01T10:00"})
         assert (await due.json())["sent"] == 1
         room = await (await client.get("/chat/api/history", params={"conversation": "c0"})).json()
     (delivered,) = [event for event in room["events"] if event["type"] == "delivered"]
@@ -483,7 +483,7 @@ async def test_the_demo_clock_needs_the_token_a_command_not_a_page_and_a_readabl
 
 
 def test_reminders_run_due_asks_a_running_server(web_server: str) -> None:
-    ran = CliRunner().invoke(cli, ["reminders", "run-due", "--server", web_server, "--now", "2026-12-01T10:00"])
+    ran = CliRunner().invoke(cli, ["reminders", "run-due", "--server", web_server, "--now", "2036-12-01T10:00"])
     assert (ran.exit_code, ran.output) == (0, "claimed 0, sent 0, retried 0, failed 0\n")
     unreachable = CliRunner().invoke(cli, ["reminders", "run-due", "--server", "http://127.0.0.1:9"])
     assert unreachable.exit_code == 1 and "could not reach http://127.0.0.1:9" in unreachable.output
