@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from bot.replies import Reply
 from storage.models import NudgeRow
 from tests.conftest import Team
+
+AFTER_A_WEEK = timedelta(days=14)
+"""When a reminder set for "in a week" has surely fallen due: a week's reminder moves to the
+next working hours, past a weekend and the days off around Christmas."""
 
 VISIT = [
     "ja",  # we know the target group

@@ -30,6 +30,7 @@ from storage.models import NudgeRow
 from tests.conftest import POSTGRES_URL
 from tests.slack_bot import SlackBot, come_back, install, open_install, start_bot
 from tests.slack_fake import FakeSlack, event_body, fixture
+from tests.team_walks import AFTER_A_WEEK
 
 TEAM, CHANNEL = "T111", "C111"
 
@@ -176,7 +177,7 @@ async def a_task_reminder_due_in_a_week(bot: SlackBot) -> datetime:
     await bot.settle()
     [task] = await reminders(bot)
     assert task.status == "pending"
-    return datetime.now(UTC) + timedelta(days=8)
+    return datetime.now(UTC) + AFTER_A_WEEK
 
 
 async def slack_says(bot: SlackBot, name: str) -> int:

@@ -17,6 +17,7 @@ from bot.server import DB_KEY
 from storage.models import JournalEntry, NudgeRow, Project
 from tests.slack_bot import ALI, CHANNEL, METTE, SlackBot, answer, question, thread_reply
 from tests.slack_fake import FakeSlack, fixture
+from tests.team_walks import AFTER_A_WEEK
 
 
 async def notes(slack_bot: SlackBot) -> list[tuple[str, str]]:
@@ -65,7 +66,7 @@ async def test_a_team_runs_kommer_forbi_in_slack_from_start_to_logbook(
 
     # Week 2: the follow-up arrives in the channel with Done / Snooze / Stop, and the
     # check-back on "no reply yet" with the step's own Gjort / Ikke endnu.
-    report = await slack_bot.run_due(datetime.now(UTC) + timedelta(days=8))
+    report = await slack_bot.run_due(datetime.now(UTC) + AFTER_A_WEEK)
     assert report.sent == 2
     delivered = [post for post in await slack_bot.new_posts() if post.method == "chat.postMessage"]
     assert all(post.args["channel"] == CHANNEL for post in delivered)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from bot.server import DB_KEY
 from storage.models import Project
 from tests.slack_bot import Post, SlackBot, install, start_bot
 from tests.slack_fake import Call, FakeSlack
+from tests.team_walks import AFTER_A_WEEK
 
 NORD = {"team": "T111", "channel": "C111", "user": "U111", "token": "xoxb-111-nord"}
 SYD = {"team": "T222", "channel": "C222", "user": "U211", "token": "xoxb-222-syd"}
@@ -118,7 +119,7 @@ async def test_each_workspaces_reminder_goes_out_with_its_own_token(nord: SlackB
     await nord.settle()
     nord.fake.clear()
 
-    report = await nord.run_due(datetime.now(UTC) + timedelta(days=8))
+    report = await nord.run_due(datetime.now(UTC) + AFTER_A_WEEK)
 
     assert (report.sent, report.failed) == (2, 0)
     for library, name in ((NORD, "Fitness Nord"), (SYD, "Fitness Syd")):
