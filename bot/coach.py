@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import handlers  # importing it registers the commands
@@ -107,12 +108,7 @@ class Coach:
 
     async def _handle_once(self, turn: Turn, expected: dict[str, str | None]) -> Outcome:
         async with self.db.transaction() as session:
-            workspace = self._workspaces.get((turn.platform, turn.workspace))
-            if workspace is None:
-                hours = WorkingHours(self.reminders.work_days, self.reminders.work_start, self.reminders.work_end)
-                workspace = await ensure_workspace(
-                    session, turn.platform, turn.workspace, turn.workspace_name, self.timezone, hours
-                )
+            workspace = await self._workspace(session, turn)
             repo = WorkspaceRepo(session, workspace.id)
             conversation = await self._conversation(repo, turn)
             t = Messages(turn.lang)
@@ -132,21 +128,78 @@ class Coach:
                 replies = await _dispatch(ctx)
             except NoProject:
                 replies = [TextReply(t("no-project"), audience="asker"), *ctx.present.guide_list()]
+            if not ctx.conversation.active:  # inactive, or not known to be active: see _conversation
+                await repo.reactivate_conversation(conversation.id)
             if turn.event_id:
                 await repo.remember_event(turn.event_id, dump_replies(replies), self.clock())
-        # Only identities that are committed are cached.
+        # Only identities that are committed are cached; whether a conversation is active is
+        # not, as the outbox may mark it inactive any time.
         self._workspaces[(turn.platform, turn.workspace)] = workspace
-        self._conversations[(workspace.id, turn.conversation)] = conversation
+        self._conversations[(workspace.id, turn.conversation)] = replace(conversation, active=None)
         return Outcome(replies)
 
+    async def _workspace(self, session: AsyncSession, turn: Turn) -> WorkspaceRef:
+        workspace = self._workspaces.get((turn.platform, turn.workspace))
+        if workspace is None:
+            hours = WorkingHours(self.reminders.work_days, self.reminders.work_start, self.reminders.work_end)
+            workspace = await ensure_workspace(
+                session, turn.platform, turn.workspace, turn.workspace_name, self.timezone, hours
+            )
+        return workspace
+
+    async def remember(self, turn: Turn) -> None:
+        """Keep the conversation of ``turn`` and its address, without answering: the bot was
+        installed there, and reminders must reach it before anyone has written (Teams'
+        ``installationUpdate``). It is active again if it was not."""
+        turn = _clean_turn(turn)
+        async with self.db.transaction() as session:
+            workspace = await self._workspace(session, turn)
+            repo = WorkspaceRepo(session, workspace.id)
+            conversation = await self._conversation(repo, turn)
+            if not conversation.active:
+                await repo.reactivate_conversation(conversation.id)
+        self._workspaces[(turn.platform, turn.workspace)] = workspace
+        self._conversations[(workspace.id, turn.conversation)] = replace(conversation, active=None)
+
+    async def started_thread(self, platform: str, workspace: str, conversation: str, thread: str) -> bool:
+        """Whether ``thread`` is a message the coach posted on its own (a reminder, a debrief)
+        in ``conversation``: where the platform does not say whose a thread is (a Teams
+        channel post), the replies in it are notes only then. Looked up without creating anything."""
+        async with self.db.session() as session:
+            try:
+                found = await find_workspace(session, platform, workspace)
+            except NotFound:
+                return False
+            return await WorkspaceRepo(session, found.id).nudge_for_message(conversation, thread) is not None
+
     async def _conversation(self, repo: WorkspaceRepo, turn: Turn) -> ConversationRef:
+        """The turn's conversation, from the cache after its first turn.
+
+        A turn from a conversation makes it active again (the outbox marks one inactive when
+        the platform says the bot cannot reach it). A conversation read or written here is
+        known to be active or not; one from the cache is not (``active`` None), and the
+        turn's read of its project will say (:meth:`TurnContext.project`): an answer, the
+        turn that must stay cheapest, learns it without a statement of its own, and only a
+        turn that reads no project pays an UPDATE, which writes nothing while it is active."""
         known = self._conversations.get((repo.workspace_id, turn.conversation))
         if known is None:
             return await repo.ensure_conversation(turn.conversation, turn.conversation_name, turn.address, turn.lang)
         if (turn.address is not None and turn.address != known.address) or turn.lang != known.lang:
             await repo.update_conversation(known.id, turn.address, turn.lang)
-            return replace(known, address=turn.address or known.address, lang=turn.lang)
+            return replace(known, address=turn.address or known.address, lang=turn.lang, active=True)
         return known
+
+    async def conversation_gone(self, platform: str, workspace: str, conversation: str, reason: str) -> None:
+        """A channel learnt that the bot was removed from ``conversation`` (or uninstalled):
+        mark it inactive, so its reminders fail at once, with ``reason``, instead of being
+        sent to a platform that refuses them, until a turn comes from it again. Its projects,
+        answers and journal stay. Nothing is created for a conversation the coach never saw."""
+        async with self.db.transaction() as session:
+            try:
+                found = await find_workspace(session, platform, workspace)
+            except NotFound:
+                return
+            await WorkspaceRepo(session, found.id).conversation_gone(conversation, reason)
 
     async def _recall(self, turn: Turn) -> list[Reply] | None:
         async with self.db.transaction() as session:
@@ -287,6 +340,11 @@ class Coach:
 
 async def _dispatch(ctx: TurnContext) -> list[Reply]:
     turn = ctx.turn
+    # Without threads, a debrief open in the conversation takes its messages as notes.
+    if not turn.threaded and (noted := await handlers.journal.chat_turn(ctx)) is not None:
+        return noted
+    if not turn.addressed and turn.thread is None:
+        return []  # the team's own talk, not written to the coach: only ever a note
     if turn.command is not None:
         return await handlers.run_command(ctx, turn.command)
     if turn.answer is not None:

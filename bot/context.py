@@ -4,7 +4,7 @@ repository, the conversation, the guides, the clock and the team's language."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -17,7 +17,7 @@ from bot.worktime import WorkingTime
 from flows.engine import FlowState
 from flows.model import Guide
 from storage.models import Project
-from storage.repository import ConversationRef, NotFound, WorkspaceRef, WorkspaceRepo
+from storage.repository import ConversationRef, WorkspaceRef, WorkspaceRepo
 
 
 class UnknownProject(LookupError):
@@ -63,16 +63,17 @@ class TurnContext:
         return self.clock().astimezone(self.tz).date()
 
     async def project(self) -> Project:
-        """The project the turn names, else the conversation's current one."""
-        if self.turn.project_id is not None:
-            try:
-                return await self.repo.project(self.turn.project_id, self.conversation.id)
-            except NotFound:
-                raise UnknownProject(self.turn.project_id) from None
-        found = await self.repo.focused_project(self.conversation.id)
+        """The project the turn names, else the conversation's current one. The same read
+        says whether the conversation is active, which a conversation the coach kept from
+        an earlier turn does not know (see :class:`storage.repository.ConversationRef`)."""
+        found = await self.repo.turn_project(self.conversation.id, self.turn.project_id)
         if found is None:
+            if self.turn.project_id is not None:
+                raise UnknownProject(self.turn.project_id)
             raise NoProject
-        return found
+        project, active = found
+        self.conversation = replace(self.conversation, active=active)
+        return project
 
     def guide(self, project: Project) -> Guide:
         return self.guides[project.guide_id]

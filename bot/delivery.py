@@ -3,8 +3,9 @@
 Every channel implements one small interface: given the conversation's stored address
 and the replies to post, it answers :class:`Sent` (the platform accepted the message),
 :class:`RetryAfter` (a temporary problem: rate limit, timeout, 5xx) or :class:`Failed`
-(a permanent one: the channel is gone, the bot was removed). The outbox marks a reminder
-sent only on :class:`Sent`, so a channel must never claim success it did not see.
+(a permanent one: the message was refused, or, ``gone``, the channel was deleted or the
+bot removed). The outbox marks a reminder sent only on :class:`Sent`, so a channel must
+never claim success it did not see.
 """
 
 from __future__ import annotations
@@ -49,9 +50,15 @@ class RetryAfter:
 
 @dataclass(frozen=True)
 class Failed:
-    """Never try again; ``reason`` is kept on the reminder for the team to see."""
+    """Never try again; ``reason`` is kept on the reminder for the team to see.
+
+    ``gone`` says the conversation itself cannot be reached any more (it was deleted or
+    archived, the bot was removed from it), not just this message: the outbox then fails
+    the conversation's later reminders at once, without asking the platform, until a turn
+    comes from the conversation again."""
 
     reason: str
+    gone: bool = False
 
 
 Result = Sent | RetryAfter | Failed

@@ -57,7 +57,10 @@ async def apply(ctx: TurnContext, project: Project, guide: Guide, effects: Seque
             case engine.CancelNudge(key=key):
                 await repo.cancel_nudge(project, key)
             case engine.OpenDebrief(key=key, step=step, questions=questions):
-                # Posted once, as a thread, by the outbox (at once: the visit just ended).
+                # Posted once, as a thread, by the outbox (at once: the visit just ended). In
+                # a conversation without threads it is posted to the conversation, which its
+                # reminder says (the outbox knows the conversation only by what it is given).
+                threaded = ctx.turn.threaded
                 await repo.open_debrief(project.id, step, ctx.turn.conversation, now)
                 await repo.schedule_nudge(
                     project,
@@ -67,9 +70,9 @@ async def apply(ctx: TurnContext, project: Project, guide: Guide, effects: Seque
                     conversation=ctx.turn.conversation,
                     thread=ctx.turn.thread,
                     due_at=now,
-                    payload={"step": step, "questions": [q.model_dump() for q in questions]},
+                    payload={"step": step, "questions": [q.model_dump() for q in questions], "threaded": threaded},
                 )
-                replies.append(TextReply(ctx.t("debrief-opening")))
+                replies.append(TextReply(ctx.t("debrief-opening" if threaded else "debrief-opening-chat")))
             case engine.Finished(complete=complete):
                 repo.audit(project.id, author, "finish", now, complete=complete)
                 said = "finished" if complete else "finished-early"

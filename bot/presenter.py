@@ -310,5 +310,8 @@ class Presenter:
         ]
         return ActionsReply(text + self.t("nudge-suggested"), actions)
 
-    def debrief(self, questions: Sequence[Text]) -> Reply:
-        return TextReply(self.t("debrief-opened") + items((line(self.text(q)) for q in questions), ordered=True))
+    def debrief(self, questions: Sequence[Text], threaded: bool = True) -> Reply:
+        """The debrief's questions, to talk through in its thread, or in a conversation
+        without threads (``threaded`` False) right there."""
+        opened = self.t("debrief-opened" if threaded else "debrief-opened-chat")
+        return TextReply(opened + items((line(self.text(q)) for q in questions), ordered=True))

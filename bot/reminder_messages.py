@@ -5,8 +5,8 @@
   Done / Not yet, which answer the step, plus Stop;
 - a follow-up task: who, what, by when, with Done / Snooze / Stop;
 - a stalled project: how long it has been quiet, the way back in (status) and Stop;
-- a debrief: the guide's questions, opening the thread the team writes its notes in,
-  and a button that ends the debriefing.
+- a debrief: the guide's questions, opening the thread the team writes its notes in (in a
+  conversation without threads: asking for them as messages), and a button that ends it.
 A timing that is only the coach's suggestion says so on the reminder.
 """
 
@@ -64,8 +64,13 @@ def _check_back(due: DueNudge, t: Messages) -> list[Reply]:
 
 
 def _debrief(due: DueNudge, t: Messages) -> list[Reply]:
+    """The questions, and how to answer: in the thread this message opens, or, where the
+    conversation has no threads (the turn that opened the debrief said so), as messages
+    in the conversation until someone says it is done."""
     questions = [Text.model_validate(question) for question in due.payload.get("questions", [])]
-    text = Presenter(t, {}).debrief(questions).text + t("reminder-debrief-how", project=due.project_name)
+    threaded = bool(due.payload.get("threaded", True))
+    how = t("reminder-debrief-how" if threaded else "reminder-debrief-how-chat", project=due.project_name)
+    text = Presenter(t, {}).debrief(questions, threaded).text + how
     end = Action(t.text("reminder-debrief-end"), command="debrief done", project_id=due.project_id)
     return [ActionsReply(text, [end], thread=due.thread)]
 

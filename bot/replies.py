@@ -56,6 +56,12 @@ class Turn:
     ``choices_shown_as`` is how the sender's channel shows a question's choices: buttons
     (browser, Slack, Teams) or numbered lines (the terminal), so that a refused answer
     names only the ways of answering that this channel offers.
+
+    ``threaded`` is False where the conversation has no threads (a Teams chat): there a
+    debrief posted to the conversation takes the messages that follow it as its notes,
+    until the team says it is done. ``addressed`` is False for a message the person did not
+    write to the coach (no @mention, where the platform delivers such messages too): it is
+    kept only as a note of the coach's own thread or open debrief, and otherwise ignored.
     """
 
     platform: str
@@ -75,6 +81,8 @@ class Turn:
     workspace_name: str = ""
     conversation_name: str = ""
     choices_shown_as: ChoiceForm = "buttons"
+    threaded: bool = True
+    addressed: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)

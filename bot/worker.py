@@ -74,7 +74,8 @@ kill the process at exactly that moment (tests/test_worker_crash.py)."""
 _DATABASE_ERRORS = (SQLAlchemyError, OSError, TimeoutError)
 
 
-DEBRIEF = "debrief-thread"  # the kind of reminder that opens a thread the team answers in
+DEBRIEF = "debrief-thread"  # the kind of reminder that opens a thread the team answers in (where there are threads)
+UNREACHABLE = "the bot is no longer in this conversation"  # what its reminders fail with, and why the platform said so
 
 
 def backoff(attempts: int, rand: Callable[[], float] = random.random) -> float:
@@ -241,16 +242,23 @@ class Deliverer:
         """One conversation's reminders, in due order, one at a time, paced.
 
         When the platform asks to wait, the rest of the conversation's reminders wait
-        behind the one to retry, in their order."""
+        behind the one to retry, in their order. A conversation the bot cannot reach (it
+        was marked inactive, or the platform says so now) has its reminders failed without
+        asking the platform: each would only be refused again."""
         loop = asyncio.get_running_loop()
         pace = self.pace.get(group[0].platform, 0.0)
         ready = 0.0
+        unreachable = None if group[0].active else _unreachable(group[0].inactive_reason)
         for index, nudge in enumerate(group):
             if self._closed.is_set():  # stopping: the rest go back as they were, for the next worker
                 await asyncio.gather(*(self._record(report, outbox.mark_released(n, n.due_at)) for n in group[index:]))
                 return
             if index and not await self._still_ours(nudge):
                 continue  # cancelled or moved by the team while it waited: not delivered
+            if unreachable is not None:
+                report.failed += 1
+                await self._record(report, outbox.mark_failed(nudge, unreachable))
+                continue
             if (delay := ready - loop.time()) > 0:
                 await asyncio.sleep(delay)
             result = await self._send(nudge)
@@ -261,9 +269,11 @@ class Deliverer:
                 case Sent(message_id=message_id):
                     report.sent += 1
                     await self._record(report, outbox.mark_sent(nudge, message_id, at, self.next_due))
-                case Failed(reason=reason):
+                case Failed(reason=reason, gone=gone):
                     report.failed += 1
-                    await self._record(report, outbox.mark_failed(nudge, reason))
+                    await self._record(report, outbox.mark_failed(nudge, reason, gone=gone))
+                    if gone:
+                        unreachable = _unreachable(reason)
                 case RetryAfter(reason=reason, seconds=seconds):
                     retry_at = at + timedelta(seconds=backoff(nudge.attempts) if seconds is None else seconds)
                     if nudge.attempts >= self.max_attempts:
@@ -295,7 +305,7 @@ class Deliverer:
             nudge.address,
             nudge.thread,
             nudge.recipient,
-            opens_thread=nudge.kind == DEBRIEF,
+            opens_thread=nudge.kind == DEBRIEF and bool(nudge.payload.get("threaded", True)),
             lang=nudge.lang,
         )
         try:
@@ -317,6 +327,11 @@ class Deliverer:
         async with self.db.transaction() as session:
             await outbox.record(session, marks)
         return [None] * len(marks)
+
+
+def _unreachable(reason: str | None) -> str:
+    """What a reminder to a conversation the bot cannot reach says, for the team to see."""
+    return f"{UNREACHABLE} ({reason})" if reason else UNREACHABLE
 
 
 class Together(Generic[T, R]):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -75,6 +75,11 @@ class Conversation(Base):
     # channel's own address (Slack channel id, Teams conversation reference) and language.
     address: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     lang: Mapped[str] = mapped_column(String(8), default="da")
+    # False once the platform said the bot cannot reach it any more (deleted, archived, the
+    # bot removed), or a channel told the coach so; ``inactive_reason`` says what was said.
+    # Its reminders then fail without asking the platform; its next turn makes it active.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    inactive_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

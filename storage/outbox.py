@@ -2,8 +2,9 @@
 
 This is the one deliberate exception to workspace scoping (see :mod:`storage.repository`):
 a worker delivers for every team, so it reads every workspace's due rows. It only ever
-touches the delivery columns of ``nudges``; what a reminder says and when it is due is
-written by the team's own turns.
+touches the delivery columns of ``nudges``, and marks a conversation inactive when the
+platform says the bot cannot reach it (a turn from it makes it active again); what a
+reminder says and when it is due is written by the team's own turns.
 
 **Claiming whole conversations.** A claim takes the due rows of whole conversations, and
 never a conversation another worker holds: a conversation with any row under a live lease
@@ -33,15 +34,16 @@ the mark.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, bindparam, func, or_, select, text, tuple_, update
+from sqlalchemy import and_, bindparam, func, or_, select, text, true, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Conversation, NudgeRow, Project, Workspace
+from storage.repository import GONE, gone_values
 
 ERROR_LENGTH = 500  # the size of the last_error column
 REPEATS: dict[str, relativedelta] = {
@@ -77,6 +79,8 @@ class DueNudge:
     work_days: str
     work_start: str
     work_end: str
+    active: bool = True  # False: the bot cannot reach the conversation; inactive_reason says why
+    inactive_reason: str | None = None
 
     @property
     def conversation_key(self) -> tuple[int, str]:
@@ -252,6 +256,8 @@ _DUE = (
         _nudges.c.dedupe_key,
         Conversation.__table__.c.address,
         func.coalesce(Conversation.__table__.c.lang, "da").label("lang"),
+        func.coalesce(Conversation.__table__.c.active, true()).label("active"),
+        Conversation.__table__.c.inactive_reason,
         Workspace.__table__.c.timezone,
         Workspace.__table__.c.work_days,
         Workspace.__table__.c.work_start,
@@ -288,10 +294,12 @@ async def still_ours(session: AsyncSession, nudges: Sequence[DueNudge]) -> set[i
 @dataclass(frozen=True)
 class Mark:
     """A delivery result to record for one claimed row: one of the changes below, with its
-    values. Made by :func:`mark_sent` and its siblings, written by :func:`record`."""
+    values, and ``gone``, the values that mark its conversation inactive (the platform said
+    it cannot be reached). Made by :func:`mark_sent` and its siblings, written by :func:`record`."""
 
     change: str
     values: dict[str, Any]
+    gone: dict[str, Any] | None = None
 
 
 def _change(**values: Any) -> Any:
@@ -345,19 +353,26 @@ def mark_released(nudge: DueNudge, at: datetime) -> Mark:
     return _mark("released", nudge, due_at=at, attempts=nudge.attempts - 1)
 
 
-def mark_failed(nudge: DueNudge, reason: str) -> Mark:
-    """Never to be tried again; the reason is kept for the team to see."""
-    return _mark("failed", nudge, last_error=reason[:ERROR_LENGTH])
+def mark_failed(nudge: DueNudge, reason: str, *, gone: bool = False) -> Mark:
+    """Never to be tried again; the reason is kept for the team to see. ``gone``: the
+    conversation cannot be reached either, and is marked inactive with that reason."""
+    failed = _mark("failed", nudge, last_error=reason[:ERROR_LENGTH])
+    if not gone:
+        return failed
+    return replace(failed, gone=gone_values(nudge.workspace_id, nudge.conversation, reason))
 
 
 async def record(session: AsyncSession, marks: Sequence[Mark]) -> None:
     """Write results, each kind of change as one batch of statements. A row cancelled,
-    moved or claimed again since this claim is left as it is."""
+    moved or claimed again since this claim is left as it is; a conversation found gone
+    is marked inactive all the same (the platform said so, whatever became of the row)."""
     by_change: dict[str, list[dict[str, Any]]] = {}
     for mark in marks:
         by_change.setdefault(mark.change, []).append(mark.values)
     for change, values in by_change.items():
         await session.execute(_CHANGES[change], values)
+    if conversations := [mark.gone for mark in marks if mark.gone is not None]:
+        await session.execute(GONE, conversations)
 
 
 # --- for people: what is waiting, what went out, what failed -------------------------------

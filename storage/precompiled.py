@@ -101,24 +101,40 @@ class Precompiled:
 
 class PrecompiledRead(Generic[Entity]):
     """A SELECT of at most one row of ``entity``'s table, returned as a loaded ``entity``
-    attached to the session (the identity map's object when it holds that row already)."""
+    attached to the session (the identity map's object when it holds that row already).
+    The statement may select columns of other tables after the entity's (``select(entity,
+    Other.column).join(...)``): :meth:`row_or_none` returns their values beside it."""
 
     def __init__(self, entity: type[Entity], statement: Select[Any]) -> None:
         self.entity = entity
-        self.statement = statement  # ``select(entity)...``: its columns are the table's, in order
+        self.statement = statement  # ``select(entity, ...)...``: its first columns are the table's, in order
+        self._width = len(class_mapper(entity).columns)
         self._by_dialect: dict[str, tuple[_Compiled, tuple[tuple[str, Callable[[Any], Any] | None], ...]]] = {}
 
     async def one_or_none(self, session: AsyncSession, params: Mapping[str, Any]) -> Entity | None:
+        found = await self.row_or_none(session, params)
+        return None if found is None else found[0]
+
+    async def row_or_none(
+        self, session: AsyncSession, params: Mapping[str, Any]
+    ) -> tuple[Entity, tuple[Any, ...]] | None:
+        """The entity and the values selected after it; None when no row matches."""
         batch = await _batch_of(session)
         if batch is None:
-            return (await session.execute(self.statement, params)).scalar_one_or_none()  # type: ignore[no-any-return]
+            row = (await session.execute(self.statement, params)).one_or_none()
+            return None if row is None else (row[0], tuple(row[1:]))
         await batch.send(final=False)
         compiled, columns = self._compiled(batch.dialect)
         rows = await batch.run(compiled, compiled.values(params), begin=False)
         if not rows:
             return None
-        row = zip(columns, rows[0], strict=True)
-        values = {key: value if convert is None else convert(value) for (key, convert), value in row}
+        read = zip(columns, rows[0], strict=True)
+        row = [value if convert is None else convert(value) for (_, convert), value in read]
+        keys = [key for key, _ in columns[: self._width]]
+        return self._attached(session, dict(zip(keys, row[: self._width], strict=True))), tuple(row[self._width :])
+
+    def _attached(self, session: AsyncSession, values: dict[str, Any]) -> Entity:
+        """The entity of these column values, as the session's identity map holds it."""
         sync = session.sync_session
         known = sync.identity_map.get(identity_key(self.entity, values["id"]))
         if known is not None:

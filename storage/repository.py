@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import and_, bindparam, false, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -37,16 +37,18 @@ MAX_ID = 2**31 - 1
 # costs about as much as sending it; on PostgreSQL they go to the driver as compiled, the
 # writes together as one statement (storage.precompiled).
 _PROJECTS = Project.__table__
-_FOCUSED = PrecompiledRead(
-    Project,
-    select(Project)
+# A project of a conversation, with whether the conversation is active: every answer reads
+# its project, so a turn learns that without a statement of its own (TurnContext.project).
+_IN_CONVERSATION = (
+    select(Project, Conversation.active)
+    .join(Conversation, Conversation.id == Project.conversation_id)
     .where(Project.workspace_id == bindparam("workspace"), Project.conversation_id == bindparam("conversation"))
-    .order_by(Project.focused_at.desc(), Project.id.desc())
-    .limit(1),
 )
-_BY_ID = select(Project).where(Project.workspace_id == bindparam("workspace"), Project.id == bindparam("project"))
-_PROJECT = PrecompiledRead(Project, _BY_ID)
-_PROJECT_IN = PrecompiledRead(Project, _BY_ID.where(Project.conversation_id == bindparam("conversation")))
+_FOCUSED = PrecompiledRead(Project, _IN_CONVERSATION.order_by(Project.focused_at.desc(), Project.id.desc()).limit(1))
+_PROJECT = PrecompiledRead(
+    Project, select(Project).where(Project.workspace_id == bindparam("workspace"), Project.id == bindparam("project"))
+)
+_PROJECT_IN = PrecompiledRead(Project, _IN_CONVERSATION.where(Project.id == bindparam("project")))
 _SAVE_STATE = Precompiled(
     update(_PROJECTS)
     .where(_PROJECTS.c.id == bindparam("project"), _PROJECTS.c.version == bindparam("expected"))
@@ -64,6 +66,24 @@ _ADD_HISTORY = Precompiled(
     ["workspace_id", "project_id", "step_id", "action", "value", "old_value", "author", "at"],
 )
 _REMEMBER_EVENT = Precompiled(insert(ProcessedEvent.__table__), ["workspace_id", "event_id", "replies", "at"])
+
+_CONVERSATIONS = Conversation.__table__
+REASON_LENGTH = 500  # the size of conversations.inactive_reason
+GONE = (
+    update(_CONVERSATIONS)
+    .where(
+        _CONVERSATIONS.c.workspace_id == bindparam("gone_workspace"),
+        _CONVERSATIONS.c.external_id == bindparam("gone_conversation"),
+    )
+    .values(active=False, inactive_reason=bindparam("gone_reason"))
+)
+"""Marks a conversation inactive (values from :func:`gone_values`). Built once, as the outbox
+writes it with a batch of delivery results (:func:`storage.outbox.record`)."""
+
+
+def gone_values(workspace_id: int, external_id: str, reason: str) -> dict[str, Any]:
+    """The values of :data:`GONE` for one conversation."""
+    return {"gone_workspace": workspace_id, "gone_conversation": external_id, "gone_reason": reason[:REASON_LENGTH]}
 
 
 class NotFound(LookupError):
@@ -96,11 +116,16 @@ def _workspace_ref(found: Workspace) -> WorkspaceRef:
 
 @dataclass(frozen=True)
 class ConversationRef:
+    """What a turn needs of its conversation. ``active`` is False while the bot cannot reach
+    it (see :attr:`storage.models.Conversation.active`), and None where that is not known:
+    a ref kept from an earlier turn, as the outbox may have marked it inactive since."""
+
     id: int
     external_id: str
     address: dict[str, Any] | None
     lang: str
     name: str = ""
+    active: bool | None = True
 
 
 async def find_workspace(session: AsyncSession, platform: str, external_id: str) -> WorkspaceRef:
@@ -142,7 +167,12 @@ async def ensure_workspace(
 
 def _ref(conversation: Conversation) -> ConversationRef:
     return ConversationRef(
-        conversation.id, conversation.external_id, conversation.address, conversation.lang, conversation.name
+        conversation.id,
+        conversation.external_id,
+        conversation.address,
+        conversation.lang,
+        conversation.name,
+        conversation.active,
     )
 
 
@@ -194,7 +224,9 @@ class WorkspaceRepo:
         return _ref(found)
 
     async def update_conversation(self, conversation_id: int, address: dict[str, Any] | None, lang: str) -> None:
-        values: dict[str, Any] = {"lang": lang}
+        """A turn's new address and language for the conversation; the turn came from it, so
+        it is active (again) too."""
+        values: dict[str, Any] = {"lang": lang, "active": True, "inactive_reason": None}
         if address is not None:
             values["address"] = address
         await self.session.execute(
@@ -202,6 +234,23 @@ class WorkspaceRepo:
             .where(Conversation.workspace_id == self.workspace_id, Conversation.id == conversation_id)
             .values(**values)
         )
+
+    async def reactivate_conversation(self, conversation_id: int) -> None:
+        """Make the conversation active again if it was not: a turn came from it. Writes
+        nothing when it is active."""
+        await self.session.execute(
+            update(Conversation)
+            .where(
+                Conversation.workspace_id == self.workspace_id,
+                Conversation.id == conversation_id,
+                Conversation.active == false(),
+            )
+            .values(active=True, inactive_reason=None)
+        )
+
+    async def conversation_gone(self, external_id: str, reason: str) -> None:
+        """Mark the conversation inactive (nothing happens when there is no such conversation)."""
+        await self.session.execute(GONE, gone_values(self.workspace_id, external_id, reason))
 
     # --- projects ---------------------------------------------------------------------
 
@@ -230,6 +279,19 @@ class WorkspaceRepo:
         """The conversation's current project: the one touched last."""
         params = {"workspace": self.workspace_id, "conversation": conversation_id}
         return await _FOCUSED.one_or_none(self.session, params)
+
+    async def turn_project(self, conversation_id: int, project_id: int | None) -> tuple[Project, bool] | None:
+        """Project ``project_id`` of the conversation, else the conversation's current one,
+        with whether the conversation is active: both in the one read a turn makes anyway.
+        None when there is no such project."""
+        if project_id is not None and not 1 <= project_id <= MAX_ID:
+            return None
+        params = {"workspace": self.workspace_id, "conversation": conversation_id, "project": project_id}
+        found = await (_FOCUSED if project_id is None else _PROJECT_IN).row_or_none(self.session, params)
+        if found is None:
+            return None
+        project, (active,) = found
+        return project, active
 
     async def find_project(self, conversation_id: int, number: int | None, name: str) -> Project | None:
         """A project of this conversation by number, else by (case-insensitive) name."""
@@ -491,6 +553,30 @@ class WorkspaceRepo:
     async def debrief(self, project_id: int, step: str) -> Debrief | None:
         query = select(Debrief).where(
             Debrief.workspace_id == self.workspace_id, Debrief.project_id == project_id, Debrief.step == step
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def posted_debrief(self, conversation: str) -> Debrief | None:
+        """The open debrief posted to ``conversation`` last (its reminder was delivered there),
+        if any: where the conversation has no threads, its messages are that debrief's notes."""
+        its_reminder = and_(
+            NudgeRow.workspace_id == Debrief.workspace_id,
+            NudgeRow.project_id == Debrief.project_id,
+            NudgeRow.kind == "debrief-thread",
+            NudgeRow.payload["step"].as_string() == Debrief.step,
+        )
+        query = (
+            select(Debrief)
+            .join(NudgeRow, its_reminder)
+            .where(
+                Debrief.workspace_id == self.workspace_id,
+                Debrief.conversation == conversation,
+                Debrief.closed_at.is_(None),
+                NudgeRow.conversation == conversation,
+                NudgeRow.status == "sent",
+            )
+            .order_by(NudgeRow.sent_at.desc(), NudgeRow.id.desc())
+            .limit(1)
         )
         return (await self.session.execute(query)).scalar_one_or_none()
 

@@ -133,6 +133,23 @@ async def test_a_project_read_directly_is_the_project_the_orm_loads(db: Database
     assert direct.answers["målgruppe"] == "Unge “mænd” 🎉" and direct.focused_at == NOW and direct.version == 2
 
 
+async def test_a_turns_read_of_its_project_also_says_whether_the_conversation_is_active(db: Database) -> None:
+    workspace, project_id = await _project(db)
+    async with db.transaction() as session:
+        await WorkspaceRepo(session, workspace.id).conversation_gone("C-pre", "channel_not_found")
+    async with db.session() as session:
+        repo = WorkspaceRepo(session, workspace.id)
+        conversation = await repo.find_conversation("C-pre")
+        assert conversation is not None and conversation.active is False
+        current = await repo.turn_project(conversation.id, None)
+        named = await repo.turn_project(conversation.id, project_id)
+        assert current is not None and named is not None
+        assert current[0] is named[0] is await repo.project(project_id), "one object per row"
+        assert (current[0].id, current[1], named[1]) == (project_id, False, False)
+        assert await repo.turn_project(conversation.id, project_id + 1) is None
+        assert await repo.turn_project(conversation.id + 1, None) is None
+
+
 async def test_a_project_read_directly_is_updated_by_the_orm_under_its_version(db: Database) -> None:
     workspace, project = await _claimed(db)
     async with db.transaction() as session:

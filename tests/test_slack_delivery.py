@@ -28,6 +28,7 @@ from storage.db import Database
 from storage.models import NudgeRow
 from tests.slack_bot import CHANNEL, Post, SlackBot, start_bot
 from tests.slack_fake import FakeSlack
+from tests.team_walks import AFTER_A_WEEK
 
 TOKEN = "xoxb-111"
 HERE = Target(CHANNEL, {"team": "T111", "enterprise": None, "channel": CHANNEL})
@@ -84,6 +85,22 @@ async def test_a_slack_server_error_is_tried_again_later(slack: SlackChannel, fa
     assert isinstance(result, RetryAfter) and result.seconds is None  # the outbox's own backoff
 
 
+@pytest.mark.parametrize("reason", ["channel_not_found", "is_archived", "not_in_channel", "account_inactive"])
+async def test_a_channel_slack_says_the_bot_cannot_reach_is_gone(
+    slack: SlackChannel, fake: FakeSlack, reason: str
+) -> None:
+    """The outbox then stops asking Slack for the channel until someone there writes again."""
+    fake.fail("chat.postMessage", reason)
+
+    assert await slack.deliver(HERE, REMINDER) == Failed(f"slack: {reason}", gone=True)
+
+
+async def test_a_message_slack_refuses_fails_but_its_channel_is_not_gone(slack: SlackChannel, fake: FakeSlack) -> None:
+    fake.fail("chat.postMessage", "msg_too_long")
+
+    assert await slack.deliver(HERE, REMINDER) == Failed("slack: msg_too_long", gone=False)
+
+
 async def test_a_workspace_the_app_is_not_installed_in_fails_without_asking_slack(
     fake: FakeSlack, sqlite_db: Database
 ) -> None:
@@ -104,7 +121,7 @@ async def a_task_reminder(bot: SlackBot) -> datetime:
     await bot.command("start kommer-forbi Fitness Nord")
     await bot.command("opgave Ring til Jens – Mette – om en uge")
     await bot.new_posts()
-    return datetime.now(UTC) + timedelta(days=8)
+    return datetime.now(UTC) + AFTER_A_WEEK
 
 
 async def the_reminder(bot: SlackBot) -> NudgeRow:
@@ -189,14 +206,16 @@ async def test_done_marks_the_reminder_done_in_its_message(bot: SlackBot) -> Non
 
 async def test_snooze_moves_the_reminder_and_the_list_shows_its_new_time(bot: SlackBot) -> None:
     reminder = await delivered(bot)
-    first_due = (await the_reminder(bot)).due_at
+    pressed = datetime.now(UTC)
 
     reads = await press(bot, reminder, "Udsæt en uge")
 
     assert "Udsat til " in reads
     when = reads.split("Udsat til ", 1)[1].split(": ", 1)[0]  # "tirs. 8. dec. 2026 12.00"
     moved = await the_reminder(bot)
-    assert moved.status == "pending" and moved.due_at > first_due
+    # A week from the press (the bot's clock is the real one), in working hours: not the
+    # reminder's first due time, which a week from a Saturday can equal.
+    assert moved.status == "pending" and moved.due_at.replace(tzinfo=UTC) >= pressed + timedelta(days=7)
     assert f"{when}: Opgave til Mette: Ring til Jens" in await reminders_list(bot)
 
 

@@ -108,6 +108,25 @@ async def test_on_postgresql_a_plain_answer_is_two_round_trips(
     assert saved == "Unge mænd i fitnesscentret" and events == 1
 
 
+async def test_an_answer_learns_from_its_project_read_that_the_outbox_marked_the_conversation_inactive(
+    db: Database, guides: dict, clock: Clock
+) -> None:
+    """The coach keeps the conversations it has seen, but not whether each is active: a worker
+    in another process may mark one inactive at any time. The answer's one read of its
+    project says so, and one UPDATE more makes the conversation active again."""
+    team = Team(Coach(db, guides, clock=clock))
+    await team.command("start kommer-forbi Fjernet")
+    await team.say("ja")
+    await Coach(db, guides, clock=clock).conversation_gone("web", "local", "web", "the bot was removed")
+    with statements(db) as seen:
+        replies = await team.send(team.turn("Mette", text="Unge mænd i fitnesscentret", event_id="wake-1"))
+    assert asked(replies) == "actors_chosen"
+    assert sum(s.startswith("SELECT") for s in seen) == 1, seen
+    assert sum(s.startswith("UPDATE conversations") for s in seen) == 1, seen
+    async with db.session() as session:
+        assert (await session.execute(text("select active from conversations"))).scalar() in (True, 1)
+
+
 async def test_a_new_coach_process_looks_its_identities_up_once(db: Database, guides: dict, clock: Clock) -> None:
     await Team(Coach(db, guides, clock=clock)).command("start kommer-forbi Genstart")
     team = Team(Coach(db, guides, clock=clock))  # a restart: empty caches

@@ -3,9 +3,11 @@
 ``log <text>`` adds an entry at any moment, and so does a reply in the thread of any
 reminder (the weekly logbook prompt asks for exactly that). A debrief is posted as a thread by the outbox
 (see :mod:`bot.reminder_messages`); every reply in that thread is saved with its author
-and time, an edited reply updates its entry and a deleted one removes it. ``debrief
-done`` posts a summary and asks for the follow-up agreement, which the team writes as
-tasks (``task Send thanks – Mette – Friday``), each a reminder to its owner on its date.
+and time, an edited reply updates its entry and a deleted one removes it. Where the
+conversation has no threads (a Teams chat), the messages written there while the debrief
+is open are its notes (:func:`chat_turn`). ``debrief done`` posts a summary and asks for
+the follow-up agreement, which the team writes as tasks (``task Send thanks – Mette –
+Friday``), each a reminder to its owner on its date.
 """
 
 from __future__ import annotations
@@ -83,9 +85,21 @@ async def debrief(ctx: TurnContext, args: str) -> list[Reply]:
     project, found = await _debrief_here(ctx)
     if found is None:
         return [TextReply(ctx.t("debrief-none", project=project.name), audience="asker")]
-    notes = [e for e in await ctx.repo.journal(project.id, kind="debrief") if e.step == found.step]
-    if args.strip().lower() not in FINISH_WORDS:
-        return [ctx.present.debrief_notes(project, notes, ctx.tz, audience="asker")]
+    if args.strip().lower() in FINISH_WORDS:
+        return await _close(ctx, project, found)
+    notes = await _notes(ctx, project, found)
+    return [ctx.present.debrief_notes(project, notes, ctx.tz, audience="asker")]
+
+
+async def _notes(ctx: TurnContext, project: Project, found: Debrief) -> list[JournalEntry]:
+    """The debrief's notes, oldest first (a project may hold several debriefs)."""
+    return [e for e in await ctx.repo.journal(project.id, kind="debrief") if e.step == found.step]
+
+
+async def _close(ctx: TurnContext, project: Project, found: Debrief) -> list[Reply]:
+    """End the debrief: its notes as a summary for everyone, and the question of who follows
+    up on what. Ending it again shows the summary again."""
+    notes = await _notes(ctx, project, found)
     if found.closed_at is None:
         found.closed_at = ctx.now()
         ctx.repo.audit(project.id, ctx.author, "debrief-done", ctx.now(), step=found.step, notes=len(notes))
@@ -115,21 +129,69 @@ async def thread_reply(ctx: TurnContext, text: str) -> list[Reply]:
     anchor = await ctx.repo.nudge_for_message(ctx.turn.conversation, thread)
     if anchor is None:
         return [TextReply(ctx.t("debrief-thread-unknown"), audience="asker", thread=thread)]
-    message_id = ctx.turn.message_id
-    entry: JournalEntry | None = await ctx.repo.journal_entry(message_id) if message_id else None
-    if ctx.turn.change == "deleted":
-        if entry is not None:
-            await ctx.repo.remove_journal(entry)
-        return [TextReply(ctx.t("debrief-note-removed"), audience="asker", thread=thread)]
-    text = text.strip()[:MAX_ENTRY]
-    if not text:
-        return []
+    entry = await _entry(ctx)
     if entry is not None:
-        entry.text, entry.edited_at = text, ctx.now()
-        return [TextReply(ctx.t("debrief-note-updated"), audience="asker", thread=thread)]
+        return await _follow(ctx, entry, text)
+    if ctx.turn.change == "deleted":
+        return _told(ctx, "debrief-note-removed")
     if anchor.kind == "debrief-thread":
         kind, step = "debrief", str(anchor.payload.get("step") or "")
     else:
         kind, step = "log", None
-    await ctx.repo.add_journal(anchor.project_id, kind, ctx.author, text, ctx.now(), step=step, message_id=message_id)
-    return [TextReply(ctx.t("debrief-note-saved"), audience="asker", thread=thread)]
+    return await _add(ctx, text, anchor.project_id, kind, step, "debrief-note-saved")
+
+
+async def chat_turn(ctx: TurnContext) -> list[Reply] | None:
+    """A turn in a conversation without threads (a Teams group or personal chat), where a
+    debrief's notes cannot be replies in a thread of its own.
+
+    While a debrief posted to the conversation is open, every new message there is one of
+    its notes, and a message that is only a finish word ("færdig", or "afslut" sent as a
+    command, which elsewhere finishes the project) ends it as ``debrief færdig`` does. An
+    edited or deleted message that became a note updates or removes it. Any other turn
+    (other commands, buttons, messages while no debrief is open) gets None and runs as it
+    would anywhere; only messages and finish words look the debrief up."""
+    turn = ctx.turn
+    if turn.change != "new":
+        entry = await _entry(ctx)
+        return None if entry is None else await _follow(ctx, entry, turn.text or "")
+    finishing = (turn.text or turn.command or "").strip().lower() in FINISH_WORDS
+    if turn.text is None and not finishing:
+        return None
+    found = await ctx.repo.posted_debrief(turn.conversation)
+    if found is None:
+        return None
+    if finishing:
+        return await _close(ctx, await ctx.repo.project(found.project_id), found)
+    return await _add(ctx, turn.text or "", found.project_id, "debrief", found.step, "debrief-chat-note-saved")
+
+
+async def _entry(ctx: TurnContext) -> JournalEntry | None:
+    """The note the turn's message became, if it became one."""
+    return await ctx.repo.journal_entry(ctx.turn.message_id) if ctx.turn.message_id else None
+
+
+async def _follow(ctx: TurnContext, entry: JournalEntry, text: str) -> list[Reply]:
+    """The note of an edited message follows it; that of a deleted one is removed."""
+    if ctx.turn.change == "deleted":
+        await ctx.repo.remove_journal(entry)
+        return _told(ctx, "debrief-note-removed")
+    text = text.strip()[:MAX_ENTRY]
+    if not text:
+        return []
+    entry.text, entry.edited_at = text, ctx.now()
+    return _told(ctx, "debrief-note-updated")
+
+
+async def _add(ctx: TurnContext, text: str, project_id: int, kind: str, step: str | None, saved: str) -> list[Reply]:
+    """Keep a message as a note of the project, with its author, time and message id."""
+    text = text.strip()[:MAX_ENTRY]
+    if not text:
+        return []
+    await ctx.repo.add_journal(project_id, kind, ctx.author, text, ctx.now(), step=step, message_id=ctx.turn.message_id)
+    return _told(ctx, saved)
+
+
+def _told(ctx: TurnContext, message: str) -> list[Reply]:
+    """What became of the writer's note: for them alone, where they wrote it."""
+    return [TextReply(ctx.t(message), audience="asker", thread=ctx.turn.thread)]

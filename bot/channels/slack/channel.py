@@ -5,8 +5,9 @@ Slack's answers map onto the outbox's three: the message's ``ts`` is :class:`Sen
 debrief's thread hangs on it); a 429, a 5xx, a timeout or Slack's own temporary errors are
 :class:`RetryAfter` (with Slack's ``Retry-After``); anything else (the channel archived,
 the bot removed, the app uninstalled) is :class:`Failed` with Slack's reason, which the
-team sees on the reminder. The outbox, not the client, waits out a 429, so one busy
-channel never holds up the others.
+team sees on the reminder; one that says the channel cannot be reached (:data:`GONE`) is
+``gone``, and the outbox asks Slack no more for that channel until someone writes there.
+The outbox, not the client, waits out a 429, so one busy channel never holds up the others.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from bot.i18n import Messages
 from bot.replies import Reply
 
 TEMPORARY = ("ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout")
+GONE = ("channel_not_found", "is_archived", "not_in_channel", "account_inactive")
+"""Slack's refusals that say the channel cannot be reached at all (deleted, archived, the
+bot removed, the bot's account deactivated), not just that one message was refused."""
 
 
 class SlackChannel:
@@ -71,7 +75,7 @@ def _refused(error: SlackApiError) -> Result:
         return RetryAfter(f"slack: {reason}", _seconds(headers.get("retry-after")))
     if status >= 500 or reason in TEMPORARY:
         return RetryAfter(f"slack: {reason}")
-    return Failed(f"slack: {reason}")
+    return Failed(f"slack: {reason}", gone=reason in GONE)
 
 
 def _seconds(header: object) -> float | None:

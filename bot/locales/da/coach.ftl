@@ -61,6 +61,7 @@ edited-unanswered = ikke besvaret
 edited-branch-left = Rettelsen fører ad en anden vej i guiden. Disse svar hører nu til den vej, I har forladt (de er gemt, men tæller ikke med):
 nudge-scheduled = ⏰ Påmindelse sat til { $when }: { $message }
 debrief-opened = 🗣 Tid til debriefing! Tag snakken i tråden her, gerne lige med det samme:
+debrief-opened-chat = 🗣 Tid til debriefing! Tag snakken her i chatten, gerne lige med det samme:
 command-or-answer = Mente I kommandoen { $command }? Ellers gemmer jeg teksten som svar på “{ $question }”.
 command-or-answer-run = Ja, kør kommandoen
 command-or-answer-keep = Nej, gem det som svar

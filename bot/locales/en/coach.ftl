@@ -58,6 +58,7 @@ edited-unanswered = not answered
 edited-branch-left = The change takes another way through the guide. These answers now belong to the way you left (they are kept but no longer count):
 nudge-scheduled = ⏰ Reminder set for { $when }: { $message }
 debrief-opened = 🗣 Time for the debriefing! Talk it through in the thread here, ideally right away:
+debrief-opened-chat = 🗣 Time for the debriefing! Talk it through here in the chat, ideally right away:
 command-or-answer = Did you mean the command { $command }? Otherwise I save the text as the answer to “{ $question }”.
 command-or-answer-run = Yes, run the command
 command-or-answer-keep = No, save it as the answer
