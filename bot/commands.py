@@ -72,6 +72,14 @@ def parse_command(text: str) -> Parsed:
 _NUMBER = re.compile(r"#?(?:[0-9]{1,3}(?:[.,\u00a0 ][0-9]{3})+|[0-9]+)")
 
 
+def command_or_words(text: str) -> tuple[str | None, str | None]:
+    """What was written to the coach after ``/outreach`` or an @-mention: a command it
+    knows, else words that answer the open question ("/outreach Unge mænd, der træner")."""
+    if text.strip() and parse_command(text).spec is None:
+        return None, text
+    return text, None
+
+
 def parse_number(text: str) -> int | None:
     """A project or answer number as people write it: ``2``, ``#12``, ``1.028``, ``1,028``.
 

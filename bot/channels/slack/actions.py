@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.channels.forms import button_fields
 from bot.replies import Action, AnswerAction, QuestionReply
 from storage.repository import MAX_ID
 
@@ -80,16 +81,7 @@ def action_id(kind: str, place: int) -> str:
 def button_value(action: Action, channel: str | None = None) -> str:
     """The value of a button that sends ``action`` (in ``channel``, for a button shown
     outside it, as on App Home); ValueError when it cannot fit."""
-    answer = action.answer
-    intent = Intent(
-        c=action.command,
-        s=answer.step if answer else None,
-        v=answer.value if answer else None,
-        k=answer.skip if answer else False,
-        p=action.project_id,
-        ch=channel,
-    )
-    return _fits(_compact(intent), VALUE_LIMIT)
+    return _fits(_compact(Intent(**button_fields(action), ch=channel)), VALUE_LIMIT)
 
 
 def form_value(question: QuestionReply, form: Form) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import count
 from typing import Any, Literal
 
+from bot.channels.forms import current_words, project_of, reply_words
 from bot.channels.slack import actions
 from bot.channels.slack.mrkdwn import chunks, clip, escape, mrkdwn, plain
 from bot.i18n import Messages
@@ -34,7 +35,6 @@ from bot.replies import (
     TipReply,
 )
 from bot.richtext import Rich, Span, line, numbered, paragraph
-from flows.dates import DateReading
 
 # --- Slack's limits ----------------------------------------------------------------------
 
@@ -79,11 +79,11 @@ def message(replies: Sequence[Reply], t: Messages) -> SlackMessage:
     """All ``replies`` in one message, in order. Past Slack's block count or text size, the
     first ones are kept and a note says the rest is in the logbook."""
     places = count(1)  # Slack wants each action_id unique within the message: number them
-    said = [(reply, _words(reply, t)) for reply in replies]  # each sentence worded once, for blocks and text
+    said = [(reply, reply_words(reply, t, "slack-answered", "slack-export")) for reply in replies]
     parts = [part for reply, words in said for part in _parts(reply, words, t, places)]
     blocks = [block for part in parts for block in part]
     if len(blocks) > MESSAGE_BLOCKS or text_size(blocks) > MESSAGE_TEXT:
-        note = _cut_short(_project_of(replies), t, places)
+        note = _cut_short(project_of(replies), t, places)
         blocks = _first_parts(parts, MESSAGE_BLOCKS - len(note), MESSAGE_TEXT - text_size(note)) + note
     return SlackMessage(_fallback(said), blocks)
 
@@ -136,23 +136,6 @@ def text_size(blocks: Sequence[Any]) -> int:
 # A reply becomes parts: blocks that are kept or dropped together when a message is cut.
 
 
-def _words(reply: Reply, t: Messages) -> Rich:
-    """What a reply says, before Slack's formatting: its blocks and the notification text
-    are both made from it."""
-    match reply:
-        case TextReply(text=text) | TipReply(text=text) | ActionsReply(text=text):
-            return text
-        case ProgressReply():
-            return progress_line(reply, t)
-        case QuestionReply(text=text):
-            return Rich.text(text)
-        case AnsweredReply():
-            return t("slack-answered", question=reply.question, answer=reply.answer)
-        case ExportReply():
-            return t("slack-export", project=reply.project)
-    raise AssertionError(f"cannot render {reply!r}")
-
-
 def _parts(reply: Reply, words: Rich, t: Messages, places: Iterator[int]) -> list[list[Block]]:
     match reply:
         case TextReply() | ExportReply():
@@ -169,12 +152,6 @@ def _parts(reply: Reply, words: Rich, t: Messages, places: Iterator[int]) -> lis
             row = [element for action in buttons if (element := _action_button(action, places)) is not None]
             return [*([section] for section in sections(mrkdwn(words))), action_rows(row)]
     raise AssertionError(f"cannot render {reply!r}")
-
-
-def progress_line(progress: ProgressReply, t: Messages) -> Rich:
-    """Where a project stands, on one line: "*Fitness* · Kommer forbi · Trin 2 · spørgsmål 3 af 12"."""
-    where = t.text("progress", section=progress.section, question=progress.question, questions=progress.questions)
-    return paragraph(line(Span(progress.project, "strong"), f" · {progress.guide} · {where}"))
 
 
 def _question(question: QuestionReply, t: Messages, places: Iterator[int]) -> list[Block]:
@@ -276,31 +253,6 @@ def _action_button(action: Action, places: Iterator[int]) -> Block | None:
     return button(action.label, value, kind, places, None if action.style == "default" else action.style)
 
 
-def current_words(question: QuestionReply, t: Messages) -> str:
-    """The saved answer in words: choices by their labels, dates as people type them."""
-    current, labels = question.current, {choice.value: choice.label for choice in question.choices}
-    if question.kind == "confirm":
-        return labels.get(str(current).lower(), str(current))
-    if question.kind in ("multi_choice", "checklist") and isinstance(current, list):
-        return ", ".join(labels.get(value, str(value)) for value in current) or t.text("nothing-ticked")
-    if question.kind == "date":
-        return typed_date(current)
-    if question.kind in ("list", "dates") and isinstance(current, list):
-        return "; ".join(typed_date(value) if question.kind == "dates" else str(value) for value in current)
-    return labels.get(current, str(current)) if isinstance(current, str) else str(current)
-
-
-def typed_date(value: Any) -> str:
-    """A stored date ("2027-01-15T14:00") as people type it ("15.1.2027 14:00"), which the
-    coach reads back; anything else as it is."""
-    try:
-        reading = DateReading.from_value(str(value))
-    except ValueError:
-        return str(value)
-    day = f"{reading.day.day}.{reading.day.month}.{reading.day.year}"
-    return f"{day} {reading.time:%H:%M}" if reading.time else day
-
-
 def _cut_short(project_id: int | None, t: Messages, places: Iterator[int]) -> list[Block]:
     """The note ending a message that was cut short, with a button for the logbook when
     the project is known."""
@@ -309,17 +261,6 @@ def _cut_short(project_id: int | None, t: Messages, places: Iterator[int]) -> li
         return note
     export = Action(t.text("slack-logbook"), command="export", project_id=project_id)
     return [*note, *action_rows([button(export.label, actions.button_value(export), "command", places)])]
-
-
-def _project_of(replies: Sequence[Reply]) -> int | None:
-    for reply in replies:
-        if isinstance(reply, ActionsReply):
-            found = next((a.project_id for a in reply.actions if a.project_id is not None), None)
-        else:
-            found = getattr(reply, "project_id", None)
-        if found is not None:
-            return found
-    return None
 
 
 def _first_parts(parts: list[list[Block]], most_blocks: int, most_text: int) -> list[Block]:

@@ -45,7 +45,7 @@ from bot.channels.slack.adapter import (
 )
 from bot.channels.slack.speaker import Speaker, Where
 from bot.coach import Coach, UnknownProject
-from bot.commands import parse_command
+from bot.commands import command_or_words
 from bot.i18n import Messages
 from bot.replies import AnswerAction, TextReply, Turn
 
@@ -127,7 +127,7 @@ class Listeners:
         """``/outreach <command>`` runs it; ``/outreach <anything else>`` answers the open question."""
 
         async def work(where: Origin, person: Person) -> None:
-            command, said = _command_or_words(text_of(body.get("text", ""), "command text"))
+            command, said = command_or_words(text_of(body.get("text", ""), "command text"))
             turn = make_turn(
                 where,
                 person,
@@ -286,7 +286,7 @@ class Listeners:
             return
 
         async def work(where: Origin, person: Person) -> None:
-            command, said = _command_or_words(without_mentions(text_of(event.get("text", ""), "mention text")))
+            command, said = command_or_words(without_mentions(text_of(event.get("text", ""), "mention text")))
             turn = make_turn(
                 where,
                 person,
@@ -362,14 +362,6 @@ class Listeners:
             await self.speaker.speak(client, where, [TextReply(Messages(where.lang)(key), audience="asker")])
         except SlackApiError as error:
             log.warning("slack: could not tell the person: %s", error.response.get("error"))
-
-
-def _command_or_words(text: str) -> tuple[str | None, str | None]:
-    """What was written to the coach (after ``/outreach`` or an @-mention): a command it
-    knows, else words that answer the open question ("/outreach Unge mænd, der træner")."""
-    if text.strip() and parse_command(text).spec is None:
-        return None, text
-    return text, None
 
 
 async def _after(earlier: asyncio.Task[None] | None, work: Callable[[], Awaitable[None]]) -> None:

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from datetime import date
 from itertools import count
 from typing import Any
 
+from bot.channels.forms import picked_day, progress_line, saved_text, stored_reading
 from bot.channels.slack import actions
 from bot.channels.slack.blocks import (
     HEADER_LENGTH,
@@ -31,20 +31,16 @@ from bot.channels.slack.blocks import (
     context,
     input_state,
     plain_text,
-    progress_line,
     sections,
-    typed_date,
 )
 from bot.channels.slack.mrkdwn import chunks, clip, escape, mrkdwn
 from bot.i18n import Messages
 from bot.replies import Action, ProjectGlance, QuestionReply
 from bot.richtext import Rich
-from flows.dates import DATE_EXAMPLE, DateReading
+from flows.dates import DATE_EXAMPLE
 
 MODAL_KINDS = ("text", "list", "date", "dates")
 HOME_REMINDERS = 3  # the coming reminders shown for each project
-# A datepicker's date, as Slack sends and takes it.
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # A Slack conversation id (C… public, G… private, D… direct): safe inside <#…>.
 _CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,63}")
 
@@ -76,17 +72,14 @@ def modal(question: QuestionReply, t: Messages, metadata: str) -> dict[str, Any]
 
 
 def _element(question: QuestionReply, t: Messages) -> Block:
-    current = question.current
     if question.kind == "date":
         picker: Block = {
             "type": "datepicker",
             "action_id": actions.INPUT_ACTION,
             "placeholder": plain_text(t.text("slack-date-placeholder"), PLACEHOLDER_LENGTH),
         }
-        day = _stored_day(current)
-        return picker | {"initial_date": day} if day else picker
-    saved = current if isinstance(current, list) else [current] if current is not None else []
-    lines = [typed_date(value) if question.kind == "dates" else str(value) for value in saved]
+        reading = stored_reading(question.current)
+        return picker | {"initial_date": reading.day.isoformat()} if reading else picker
     field: Block = {
         "type": "plain_text_input",
         "action_id": actions.INPUT_ACTION,
@@ -94,18 +87,10 @@ def _element(question: QuestionReply, t: Messages) -> Block:
         "max_length": TEXT_INPUT_LENGTH,
         "focus_on_load": True,
     }
-    initial = "\n".join(lines)
+    initial = saved_text(question)
     # An answer typed in the channel may be longer than the field takes; Slack would refuse
     # the whole modal, so such an answer is left out rather than shortened unseen.
     return field | {"initial_value": initial} if initial and len(initial) <= TEXT_INPUT_LENGTH else field
-
-
-def _stored_day(value: Any) -> str | None:
-    """The day of a stored date answer, as a datepicker takes it ("2027-01-15")."""
-    try:
-        return DateReading.from_value(value).day.isoformat() if isinstance(value, str) else None
-    except ValueError:
-        return None
 
 
 def modal_answer(kind: str, values: dict[str, Any]) -> Any:
@@ -117,18 +102,10 @@ def modal_answer(kind: str, values: dict[str, Any]) -> Any:
         if isinstance(value, str):
             return value
     if kind == "date" and element.get("type") == "datepicker":
-        picked = element.get("selected_date")
-        if isinstance(picked, str) and _ISO_DATE.fullmatch(picked) and _is_day(picked):
+        picked = picked_day(element.get("selected_date"))
+        if picked is not None:
             return picked
     raise actions.BadIntent(f"not the state of a {kind!r} modal")
-
-
-def _is_day(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 # --- App Home ---------------------------------------------------------------------------
