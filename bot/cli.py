@@ -21,6 +21,7 @@ from aiohttp import web
 
 from bot import reminder_job
 from bot.channels.slack.app import slack_channel
+from bot.channels.teams.app import teams_channel
 from bot.coach import Coach, UnknownProject
 from bot.config import Config, ConfigError, load_config
 from bot.delivery import Channel
@@ -209,7 +210,7 @@ def db_upgrade(ctx: click.Context) -> None:
 
 @asynccontextmanager
 async def _deliverer(config: Config, database: Database) -> AsyncIterator[Deliverer]:
-    """The outbox worker of this process, for the platforms configured (Slack).
+    """The outbox worker of this process, for the platforms configured (Slack, Teams with an app id).
 
     The browser chat's reminders are delivered by ``serve`` itself, the one process that
     holds the open pages.
@@ -219,6 +220,9 @@ async def _deliverer(config: Config, database: Database) -> AsyncIterator[Delive
         if config.slack.enabled:
             slack = await stack.enter_async_context(slack_channel(config.slack, database))
             channels[slack.platform] = slack
+        if config.teams.authenticated:
+            teams = await stack.enter_async_context(teams_channel(config.teams))
+            channels[teams.platform] = teams
         yield make_deliverer(database, channels, config.reminders)
 
 
@@ -325,6 +329,61 @@ async def _ask_server(server: str, now: datetime | None, token: str) -> Delivery
             return DeliveryReport(**await response.json())
     except aiohttp.ClientError as error:
         raise click.ClickException(f"could not reach {server}: {error}") from None
+
+
+@main.group()
+def teams() -> None:
+    """Microsoft Teams: the app package a Teams admin uploads."""
+
+
+@teams.command("package")
+@click.option("--app-id", help="The Azure Bot's Microsoft App ID (default from config: teams.app_id, MicrosoftAppId).")
+@click.option("--host", required=True, help="The host name the bot is served at, e.g. coach.bibliotek.dk.")
+@click.option("--developer-name", help="Who offers the app, shown in Teams (default: the host).")
+@click.option("--website-url", help="https address of the app's support page (default: https://HOST/).")
+@click.option("--privacy-url", help="https address of the privacy statement (default: https://HOST/).")
+@click.option("--terms-url", help="https address of the terms of use (default: https://HOST/).")
+@click.option("--app-version", help="MAJOR.MINOR.PATCH, raised for each changed upload (default: the coach's own).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("outreach-coach-teams.zip"),
+    show_default=True,
+    help="The zip to write.",
+)
+@click.pass_context
+def teams_package(
+    ctx: click.Context,
+    app_id: str | None,
+    host: str,
+    developer_name: str | None,
+    website_url: str | None,
+    privacy_url: str | None,
+    terms_url: str | None,
+    app_version: str | None,
+    out: Path,
+) -> None:
+    """Build the Teams app package (manifest, icons, English strings) to upload to Teams."""
+    from bot.channels.teams.package import AppPackage, PackageError
+
+    source = "--app-id"
+    if app_id is None:
+        app_id, source = _config(ctx.find_root()).teams.app_id, "teams.app_id"
+    try:
+        package = AppPackage.checked(
+            app_id,
+            host,
+            version=app_version,
+            developer_name=developer_name,
+            website_url=website_url,
+            privacy_url=privacy_url,
+            terms_url=terms_url,
+            app_id_option=source,
+        )
+        package.write(out)
+    except PackageError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"{out}: Outreach Coach {package.version}, bot {package.app_id} at https://{package.host}/api/messages")
 
 
 @main.command("export")

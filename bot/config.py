@@ -4,7 +4,8 @@ Secrets and paths can come from the environment, so a deployment never needs the
 file: ``OUTREACH_COACH_DATA_DIR``, ``OUTREACH_COACH_DATABASE_URL`` and
 ``OUTREACH_COACH_ACCESS_TOKEN``, and Slack's conventional ``SLACK_BOT_TOKEN``,
 ``SLACK_SIGNING_SECRET``, ``SLACK_APP_TOKEN``, ``SLACK_CLIENT_ID`` and
-``SLACK_CLIENT_SECRET``. Any problem is reported as one line naming the key.
+``SLACK_CLIENT_SECRET``, and the Bot Framework's ``MicrosoftAppId``,
+``MicrosoftAppPassword``, ``MicrosoftAppType`` and ``MicrosoftAppTenantId``. Any problem is reported as one line naming the key.
 """
 
 from __future__ import annotations
@@ -114,6 +115,36 @@ class SlackConfig(_Section):
         return self
 
 
+class TeamsConfig(_Section):
+    """Microsoft Teams through an Azure Bot registration. ``/api/messages`` is always
+    mounted: with ``app_id`` every request must carry a Bot Framework token for it; without
+    one the bot runs in the Bot Framework Emulator's mode (no authentication), which only a
+    loopback bind allows (see :meth:`Config.require_safe_binding`)."""
+
+    app_id: str = ""
+    app_password: str = ""
+    app_type: Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"] = "MultiTenant"
+    tenant_id: str = ""
+    # Where the Bot Framework's token signing keys are described, who issues its tokens and
+    # where the bot gets its own: Microsoft's public cloud unless set; only tests (a local
+    # fake of the Bot Framework) and sovereign clouds change them.
+    openid_metadata_url: str = ""
+    token_issuer: str = ""
+    login_url: str = ""
+
+    @property
+    def authenticated(self) -> bool:
+        return bool(self.app_id)
+
+    @model_validator(mode="after")
+    def _complete(self) -> TeamsConfig:
+        if self.app_password and not self.app_id:
+            raise ValueError("app_password needs app_id (the Azure Bot's Microsoft App ID)")
+        if self.app_type == "SingleTenant" and self.app_id and not self.tenant_id:
+            raise ValueError("a SingleTenant app needs tenant_id (MicrosoftAppTenantId)")
+        return self
+
+
 class Config(_Section):
     data_dir: Path = Path("data")
     language: Literal["da", "en"] = "da"
@@ -123,6 +154,7 @@ class Config(_Section):
     server: ServerConfig = ServerConfig()
     reminders: RemindersConfig = RemindersConfig()
     slack: SlackConfig = SlackConfig()
+    teams: TeamsConfig = TeamsConfig()
 
     @field_validator("timezone")
     @classmethod
@@ -179,6 +211,11 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] = os.enviro
         ("slack", "app_token"): environ.get("SLACK_APP_TOKEN"),
         ("slack", "client_id"): environ.get("SLACK_CLIENT_ID"),
         ("slack", "client_secret"): environ.get("SLACK_CLIENT_SECRET"),
+        # The Bot Framework's conventional names (Azure's App Service settings use them).
+        ("teams", "app_id"): environ.get("MicrosoftAppId"),
+        ("teams", "app_password"): environ.get("MicrosoftAppPassword"),
+        ("teams", "app_type"): environ.get("MicrosoftAppType"),
+        ("teams", "tenant_id"): environ.get("MicrosoftAppTenantId"),
     }
     for keys, value in overrides.items():
         if value:

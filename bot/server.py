@@ -13,6 +13,8 @@ from aiohttp import web
 from bot import reminder_job
 from bot.channels.slack.app import PREFIX as SLACK_PREFIX
 from bot.channels.slack.app import SLACK_CHANNEL, slack_app
+from bot.channels.teams.app import PREFIX as TEAMS_PREFIX
+from bot.channels.teams.app import TEAMS_CHANNEL, teams_app
 from bot.channels.web.app import PREFIX, chat_app
 from bot.channels.web.channel import WEB_CHANNEL
 from bot.channels.web.guard import HostPolicy
@@ -39,7 +41,8 @@ async def _to_chat(request: web.Request) -> web.StreamResponse:
 async def make_app(config: Config, delivery: Mapping[str, Channel] | None = None) -> web.Application:
     """Load and check the guides, migrate the database, mount the channels, and run the
     reminder outbox: for the browser chat, whose rooms only this process can reach, for
-    Slack when it is configured (mounted at ``/slack``), and for the platforms in
+    Slack when it is configured (mounted at ``/slack``), for Teams (always mounted at
+    ``/api/messages``, see :mod:`bot.channels.teams.app`), and for the platforms in
     ``delivery`` (with none for a platform, its reminders stay pending for a process that
     has one).
 
@@ -69,6 +72,9 @@ async def make_app(config: Config, delivery: Mapping[str, Channel] | None = None
         slack = await slack_app(coach, config.slack, db)
         app.add_subapp(SLACK_PREFIX, slack)
         channels[slack[SLACK_CHANNEL].platform] = slack[SLACK_CHANNEL]
+    teams = teams_app(coach, config.teams, config.server.is_loopback)
+    app.add_subapp(TEAMS_PREFIX, teams)
+    channels[teams[TEAMS_CHANNEL].platform] = teams[TEAMS_CHANNEL]
     channels.update(delivery or {})
     deliverer = make_deliverer(db, channels, config.reminders)
     app[DELIVERER_KEY] = deliverer

@@ -29,6 +29,9 @@ from flows.model import Guide
 from storage.db import Database
 from tests.slack_bot import ALI, CHANNEL, METTE, SlackBot, start_bot
 from tests.slack_fake import FakeSlack
+from tests.teams_bot import TeamsBot
+from tests.teams_bot import start_bot as start_teams_bot
+from tests.teams_fake import FakeConnector
 
 POSTGRES_URL = os.environ.get("OUTREACH_COACH_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 CHROMIUM = Path("/usr/bin/chromium")
@@ -294,4 +297,17 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 async def slack_bot(tmp_path: Path, fake_slack: FakeSlack) -> AsyncIterator[SlackBot]:
     """The server with Slack (that workspace's bot token) on SQLite, on a real port."""
     async for running in start_bot(tmp_path, fake_slack, bot_token="xoxb-111"):
+        yield running
+
+
+@pytest.fixture
+def fake_connector() -> Iterator[FakeConnector]:
+    with FakeConnector() as connector:
+        yield connector
+
+
+@pytest.fixture
+async def teams_bot(tmp_path: Path, fake_connector: FakeConnector) -> AsyncIterator[TeamsBot]:
+    """The server with Teams in the Bot Framework Emulator's mode (no app id, loopback)."""
+    async for running in start_teams_bot(tmp_path, fake_connector):
         yield running

@@ -108,3 +108,30 @@ def test_socket_mode_without_an_app_token_is_refused_in_one_line() -> None:
     config = load_config(None, environ={"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1"})
     with pytest.raises(ConfigError, match="app_token"):
         config.with_socket_mode()
+
+
+def test_teams_takes_its_settings_from_the_bot_frameworks_own_variables() -> None:
+    environ = {
+        "MicrosoftAppId": "5b2e7c14-8a3d-4f6e-9b0a-1c2d3e4f5a6b",
+        "MicrosoftAppPassword": "secret",
+        "MicrosoftAppType": "SingleTenant",
+        "MicrosoftAppTenantId": "7d1f3a5c-2b4e-4c6d-8e0f-9a1b2c3d4e5f",
+    }
+    teams = load_config(None, environ=environ).teams
+    assert teams.authenticated and teams.app_password == "secret" and teams.app_type == "SingleTenant"
+    assert teams.tenant_id == "7d1f3a5c-2b4e-4c6d-8e0f-9a1b2c3d4e5f"
+    assert not load_config(None, environ={}).teams.authenticated  # the Emulator's mode
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"MicrosoftAppPassword": "secret"}, "app_password needs app_id"),
+        ({"MicrosoftAppId": "5b2e7c14", "MicrosoftAppType": "SingleTenant"}, "tenant_id"),
+        ({"MicrosoftAppId": "5b2e7c14", "MicrosoftAppType": "Anyone"}, "teams.app_type"),
+    ],
+)
+def test_an_incomplete_teams_setup_is_named_in_one_line(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        load_config(None, environ=environ)
+    assert "teams" in str(refused.value) and message in str(refused.value) and "\n" not in str(refused.value)
