@@ -25,7 +25,8 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,21 @@ async def wait_healthy(server: Process, session: aiohttp.ClientSession, timeout:
             pass
         await asyncio.sleep(0.1)
     raise RuntimeError(f"server not healthy within {timeout:.0f} s:\n{server.tail()}")
+
+
+@asynccontextmanager
+async def serving(start: Callable[[], Process]) -> AsyncIterator[Process]:
+    """The server ``start`` starts, once it answers ``/healthz``; stopped after, and an error
+    if it exited while in use."""
+    server = start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            await wait_healthy(server, session)
+        yield server
+        if server.process.poll() is not None:
+            raise RuntimeError(f"server exited with {server.process.returncode}:\n{server.tail()}")
+    finally:
+        server.stop()
 
 
 # --- the clients ---------------------------------------------------------------------------
@@ -325,6 +341,13 @@ async def resolve_path(url: str, settings: Settings) -> None:
     settings.path_checked = True
 
 
+def failure(error: Exception) -> str:
+    """Why a row's run failed, in words: every reason when a task group failed."""
+    if isinstance(error, ExceptionGroup):
+        return "; ".join(sorted({str(e) or repr(e) for e in error.exceptions}))
+    return str(error) or repr(error)
+
+
 async def measure(
     database: str,
     clients: int,
@@ -333,24 +356,16 @@ async def measure(
     settings: Settings,
 ) -> Row:
     print(f"{database} {clients} clients {who}: ...", file=sys.stderr, flush=True)
-    server = start()
     try:
-        async with aiohttp.ClientSession() as session:
-            await wait_healthy(server, session)
-        if who == "coach":
-            await resolve_path(server.url, settings)
-        load = await run_load(server.url, settings.path, clients, settings.guide, settings.warmup, settings.seconds)
-        if server.process.poll() is not None:
-            raise RuntimeError(f"server exited with {server.process.returncode}:\n{server.tail()}")
+        async with serving(start) as server:
+            if who == "coach":
+                await resolve_path(server.url, settings)
+            load = await run_load(server.url, settings.path, clients, settings.guide, settings.warmup, settings.seconds)
         return summarise(database, clients, who, load, settings.seconds)
     except Exception as error:  # noqa: BLE001 - a failed row is reported, the others still run
-        reason = str(error) or repr(error)
-        if isinstance(error, ExceptionGroup):
-            reason = "; ".join(sorted({str(e) or repr(e) for e in error.exceptions}))
+        reason = failure(error)
         print(f"  failed: {reason}", file=sys.stderr)
         return Row(database, clients, who, note=f"failed: {reason.splitlines()[0][:200]}")
-    finally:
-        server.stop()
 
 
 async def bench_database(
@@ -420,11 +435,16 @@ def fmt(value: float | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
 
+def cpus() -> str:
+    """The machine's CPUs, and how many this process may use when that is fewer."""
+    count = os.cpu_count()
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else count
+    return f"CPUs: {count}" + (f" ({usable} usable)" if usable != count else "")
+
+
 def print_table(rows: list[Row], settings: Settings, clients: list[int]) -> None:
     bare = {(r.database, r.clients): r.rate for r in rows if r.who == "bare"}
-    cpus = os.cpu_count()
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cpus
-    print(f"CPUs: {cpus}" + (f" ({usable} usable)" if usable != cpus else ""))
+    print(cpus())
     print(
         f"guide {settings.guide}, endpoint POST {settings.path}, clients {','.join(map(str, clients))}, "
         f"warm-up {settings.warmup:g} s, measured {settings.seconds:g} s per row"
@@ -474,12 +494,17 @@ async def main(args: argparse.Namespace) -> None:
     print_table(rows, settings, args.clients)
 
 
-def cli() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--clients", type=parse_clients, default=[1, 16, 64], help="default 1,16,64")
+def add_load_options(parser: argparse.ArgumentParser) -> None:
+    """The options every load bench takes: how long it warms up and measures, and PostgreSQL."""
     parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per row (default 5)")
     parser.add_argument("--warmup", type=float, default=1.0, help="warm-up seconds per row (default 1)")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
+
+
+def cli() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--clients", type=parse_clients, default=[1, 16, 64], help="default 1,16,64")
+    add_load_options(parser)
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     parser.add_argument("--guide", default="kommer-forbi")
     parser.add_argument("--path", default=DEFAULT_PATH, help=f"turn endpoint (default {DEFAULT_PATH})")
