@@ -253,8 +253,8 @@ def asked(replies: list[Reply]) -> str:
 
 
 @pytest.fixture
-def postgres_server(tmp_path: Path, postgres_reason: str | None) -> Iterator[str]:
-    """The real server on a fresh PostgreSQL database of its own, dropped afterwards."""
+def postgres_url(postgres_reason: str | None) -> Iterator[str]:
+    """The URL of a fresh PostgreSQL database of its own, dropped afterwards."""
     if postgres_reason:
         pytest.skip(postgres_reason)
     name = f"t_{uuid.uuid4().hex[:12]}"
@@ -268,14 +268,21 @@ def postgres_server(tmp_path: Path, postgres_reason: str | None) -> Iterator[str
             await db.dispose()
 
     asyncio.run(admin(f'create database "{name}"'))
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    server = start_server(tmp_path / "data", env={"OUTREACH_COACH_DATABASE_URL": url})
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(admin(f'drop database "{name}" with (force)'))
+
+
+@pytest.fixture
+def postgres_server(tmp_path: Path, postgres_url: str) -> Iterator[str]:
+    """The real server on a fresh PostgreSQL database of its own, dropped afterwards."""
+    server = start_server(tmp_path / "data", env={"OUTREACH_COACH_DATABASE_URL": postgres_url})
     try:
         yield server.url
     finally:
         server.process.terminate()
         server.process.wait(timeout=10)
-        asyncio.run(admin(f'drop database "{name}" with (force)'))
 
 
 # --- Slack ---------------------------------------------------------------------------------
@@ -310,4 +317,19 @@ def fake_connector() -> Iterator[FakeConnector]:
 async def teams_bot(tmp_path: Path, fake_connector: FakeConnector) -> AsyncIterator[TeamsBot]:
     """The server with Teams in the Bot Framework Emulator's mode (no app id, loopback)."""
     async for running in start_teams_bot(tmp_path, fake_connector):
+        yield running
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """The server's database: its SQLite default (""), then a PostgreSQL database of its own."""
+    return str(request.getfixturevalue("postgres_url")) if request.param == "postgres" else ""
+
+
+@pytest.fixture
+async def teams_bot_on_each_database(
+    tmp_path: Path, fake_connector: FakeConnector, database_url: str
+) -> AsyncIterator[TeamsBot]:
+    """:func:`teams_bot`, once on SQLite and once on PostgreSQL."""
+    async for running in start_teams_bot(tmp_path, fake_connector, database_url=database_url):
         yield running

@@ -40,7 +40,10 @@ def a_working_day(days: int) -> datetime:
     return moment
 
 
-async def test_a_team_runs_kommer_forbi_in_a_teams_channel_from_start_to_logbook(teams_bot: TeamsBot) -> None:
+async def test_a_team_runs_kommer_forbi_in_a_teams_channel_from_start_to_logbook(
+    teams_bot_on_each_database: TeamsBot,
+) -> None:
+    teams_bot = teams_bot_on_each_database
     # Week 1: Mette starts the project with a new post in the team's channel, @mentioning the coach.
     assert await teams_bot.say("start kommer-forbi Fitness Nord") == 200
     sent = teams_bot.new()
@@ -125,6 +128,15 @@ async def test_a_team_runs_kommer_forbi_in_a_teams_channel_from_start_to_logbook
     )
     assert (await teams_bot.post(edit))[0] == 200
     assert ("Mette Hansen", "De unge vil have lektiehjælp tirsdag aften") in await notes(teams_bot)
+
+    # Jonas writes a note twice by mistake and deletes the second (Teams' messageDelete).
+    twice = teams_bot.message("Centerlederen er åben for en stand", JONAS, thread=thread, mention=False)
+    assert (await teams_bot.post(twice))[0] == 200
+    assert len(await notes(teams_bot)) == 3
+    delete = teams_bot.activity("message_delete")
+    delete.update(id=twice["id"], conversation=twice["conversation"], **{"from": twice["from"]})
+    assert (await teams_bot.post(delete))[0] == 200
+    assert len(await notes(teams_bot)) == 2
 
     # Talk in another post of the channel, not for the coach, is neither answered nor kept.
     teams_bot.new()
