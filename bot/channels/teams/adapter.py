@@ -23,10 +23,9 @@ from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, Con
 from bot.channels.teams import PLATFORM
 from bot.channels.teams.cards import COMMAND_PREFIX
 from bot.commands import command_or_words
-from bot.replies import Actor, AnswerAction, Lang, Turn
+from bot.replies import Actor, Lang, Turn
 
 Kind = Literal["personal", "groupChat", "channel"]
-Change = Literal["new", "edited", "deleted"]
 THREAD_MARK = ";messageid="
 # Teams' and the Emulator's ids ("19:abc@thread.tacv2", "a:1Xy_-", "29:1ab", GUIDs,
 # "abc|livechat") and message ids ("1700000000000", GUIDs): they become database keys.
@@ -130,22 +129,26 @@ def language_of(locale: Any) -> Lang:
 
 
 def address(activity: Activity, conversation: str, kind: Kind) -> dict[str, Any]:
-    """What the outbox needs to write here later (a reminder): the conversation reference
-    without the person or the message, so it stays the same from turn to turn, and a
-    channel's reference names the channel itself (a reminder there starts a new post)."""
+    """What the outbox needs to write here later (a reminder): a conversation reference, in
+    the connector's JSON, without the person or the message, so it stays the same from turn
+    to turn; a channel's names the channel itself (a reminder there starts a new post)."""
     found: ConversationAccount = activity.conversation
-    reference = ConversationReference(
-        bot=ChannelAccount(id=activity.recipient.id, name=activity.recipient.name),
-        conversation=ConversationAccount(
-            id=conversation,
-            conversation_type=found.conversation_type,
-            tenant_id=found.tenant_id,
-            is_group=found.is_group,
-        ),
-        channel_id=activity.channel_id,
-        service_url=activity.service_url,
-    )
-    return reference.serialize()
+    reference = {
+        "bot": {"id": activity.recipient.id, "name": activity.recipient.name},
+        "conversation": {
+            "id": conversation,
+            "conversationType": found.conversation_type,
+            "tenantId": found.tenant_id,
+            "isGroup": found.is_group,
+        },
+        "channelId": activity.channel_id,
+        "serviceUrl": activity.service_url,
+    }
+    return {key: _without_none(value) for key, value in reference.items() if value is not None}
+
+
+def _without_none(value: Any) -> Any:
+    return {k: v for k, v in value.items() if v is not None} if isinstance(value, dict) else value
 
 
 def reference_of(address: dict[str, Any], thread: str | None = None) -> ConversationReference:
@@ -186,38 +189,20 @@ def event_id(activity: Activity, where: Origin, what: str = "activity") -> str:
     return f"{what}:{where.conversation}:{teams_id(activity.id, 'activity id')}"[:255]
 
 
-def make_turn(
-    where: Origin,
-    *,
-    event: str | None,
-    command: str | None = None,
-    text: str | None = None,
-    answer: AnswerAction | None = None,
-    project_id: int | None = None,
-    thread: str | None = None,
-    message_id: str | None = None,
-    change: Change = "new",
-    addressed: bool = True,
-) -> Turn:
+def make_turn(where: Origin, *, event: str | None, **said: Any) -> Turn:
+    """A turn from ``where``; ``said`` are the :class:`Turn` fields of what was written,
+    pressed or changed (``command``, ``text``, ``answer``, ``thread``, ``change`` ...)."""
     return Turn(
         platform=PLATFORM,
         workspace=where.tenant,
         conversation=where.conversation,
         actor=Actor(where.user, where.name),
         event_id=event,
-        command=command,
-        text=text,
-        answer=answer,
-        project_id=project_id,
-        thread=thread,
-        message_id=message_id,
-        change=change,
         address=where.address,
         lang=where.lang,
         conversation_name=where.conversation_name,
-        choices_shown_as="buttons",
         threaded=where.threaded,
-        addressed=addressed,
+        **said,
     )
 
 
