@@ -32,6 +32,7 @@ import asyncio
 import json
 import logging
 import time
+from datetime import datetime
 from functools import partial
 from types import SimpleNamespace
 from typing import Any
@@ -61,6 +62,7 @@ from botframework.connector.skills import BotFrameworkClient
 from msrest.pipeline import AsyncHTTPPolicy, AsyncPipeline, Request, Response
 from msrest.pipeline.aiohttp import AioHTTPSender
 from msrest.pipeline.universal import RawDeserializer
+from msrest.serialization import Model
 from msrest.universal_http import ClientRequest
 from msrest.universal_http.aiohttp import AioHttpClientResponse
 from msrest.universal_http.aiohttp import AioHTTPSender as AioHTTPDriver
@@ -178,20 +180,29 @@ class ConnectorRefused(Exception):
 
 
 def wire(activity: Activity) -> dict[str, Any]:
-    """The activity as the connector's JSON: msrest for its few small fields, the cards as
-    they are (they are JSON already)."""
-    attachments = activity.attachments
-    activity.attachments = None
-    try:
-        data: dict[str, Any] = activity.serialize()
-    finally:
-        activity.attachments = attachments
-    if attachments:
-        data["attachments"] = [
-            {"contentType": found.content_type, "content": found.content} | ({"name": found.name} if found.name else {})
-            for found in attachments
-        ]
-    return data
+    """The activity as the connector's JSON, read off botbuilder's own attribute maps
+    without msrest's validation (which walks every key of a card): the coach's messages are
+    made by the coach, and the cards are JSON already."""
+    return _plain(activity)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Model):
+        data: dict[str, Any] = {}
+        for name, spec in type(value)._attribute_map.items():
+            found = getattr(value, name, None)
+            if found is None:
+                continue
+            if spec["key"] == "":  # additional_properties: the model's keys beyond its own
+                data.update(found)
+            else:
+                data[spec["key"]] = _plain(found)
+        return data
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
 
 
 class _Conversations:
