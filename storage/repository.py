@@ -176,6 +176,30 @@ def _ref(conversation: Conversation) -> ConversationRef:
     )
 
 
+_POSTED_DEBRIEF = (
+    select(Debrief)
+    .join(
+        NudgeRow,
+        and_(
+            NudgeRow.workspace_id == Debrief.workspace_id,
+            NudgeRow.project_id == Debrief.project_id,
+            NudgeRow.kind == "debrief-thread",
+            NudgeRow.payload["step"].as_string() == Debrief.step,
+        ),
+    )
+    .where(
+        Debrief.workspace_id == bindparam("workspace"),
+        Debrief.conversation == bindparam("conversation"),
+        Debrief.closed_at.is_(None),
+        NudgeRow.conversation == bindparam("conversation"),
+        NudgeRow.status == "sent",
+    )
+    .order_by(NudgeRow.sent_at.desc(), NudgeRow.id.desc())
+    .limit(1)
+)
+"""Built once: every message in a chat without threads asks it (see :meth:`WorkspaceRepo.posted_debrief`)."""
+
+
 class WorkspaceRepo:
     def __init__(self, session: AsyncSession, workspace_id: int) -> None:
         self.session = session
@@ -559,26 +583,8 @@ class WorkspaceRepo:
     async def posted_debrief(self, conversation: str) -> Debrief | None:
         """The open debrief posted to ``conversation`` last (its reminder was delivered there),
         if any: where the conversation has no threads, its messages are that debrief's notes."""
-        its_reminder = and_(
-            NudgeRow.workspace_id == Debrief.workspace_id,
-            NudgeRow.project_id == Debrief.project_id,
-            NudgeRow.kind == "debrief-thread",
-            NudgeRow.payload["step"].as_string() == Debrief.step,
-        )
-        query = (
-            select(Debrief)
-            .join(NudgeRow, its_reminder)
-            .where(
-                Debrief.workspace_id == self.workspace_id,
-                Debrief.conversation == conversation,
-                Debrief.closed_at.is_(None),
-                NudgeRow.conversation == conversation,
-                NudgeRow.status == "sent",
-            )
-            .order_by(NudgeRow.sent_at.desc(), NudgeRow.id.desc())
-            .limit(1)
-        )
-        return (await self.session.execute(query)).scalar_one_or_none()
+        where = {"workspace": self.workspace_id, "conversation": conversation}
+        return (await self.session.execute(_POSTED_DEBRIEF, where)).scalar_one_or_none()
 
     async def debriefs(self, project_id: int) -> Sequence[Debrief]:
         query = select(Debrief).where(Debrief.workspace_id == self.workspace_id, Debrief.project_id == project_id)

@@ -23,6 +23,7 @@ from bot.coach import Coach
 from flows.loader import load_guides
 from storage.db import Database
 from tests.conftest import start_server
+from tests.teams_fake import fixture, fixture_names
 
 COMMAND_WORDS = [
     "start",
@@ -82,11 +83,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         assert "Traceback" not in (output or ""), output
 
 
-def post(url: str, body: bytes, content_type: str = "application/json") -> int:
+def post(url: str, body: bytes, content_type: str = "application/json", path: str = "/chat/api/turn") -> int:
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     try:
-        connection.request("POST", "/chat/api/turn", body=body, headers={"Content-Type": content_type})
+        connection.request("POST", path, body=body, headers={"Content-Type": content_type})
         response = connection.getresponse()
         response.read()
         return response.status
@@ -110,6 +111,45 @@ def test_any_json_gets_an_answer_or_a_clear_4xx(server: str, body: object) -> No
 )
 def test_any_bytes_get_a_clear_4xx_at_worst(server: str, raw: bytes, content_type: str) -> None:
     assert post(server, raw, content_type) < 500
+
+
+# Teams' real activities, each with some of its fields replaced by anything: the bot's replies
+# go to a port where nothing listens (the server runs in the Bot Framework Emulator's mode).
+NOBODY = "http://127.0.0.1:9/"
+activities = st.builds(
+    lambda name, changes: {**fixture(name, serviceUrl=NOBODY), **changes},
+    st.sampled_from(fixture_names()),
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "type",
+                "text",
+                "value",
+                "from",
+                "conversation",
+                "recipient",
+                "entities",
+                "channelData",
+                "name",
+                "id",
+                "serviceUrl",
+                "locale",
+                "replyToId",
+                "membersAdded",
+                "action",
+                "attachments",
+            ]
+        ),
+        json_values,
+        max_size=3,
+    ),
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(activity=activities)
+def test_any_teams_activity_gets_an_answer_or_a_clear_4xx(server: str, activity: dict[str, object]) -> None:
+    assert post(server, json.dumps(activity).encode(), path="/api/messages") < 500, activity
 
 
 @pytest.fixture(scope="module")

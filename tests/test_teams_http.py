@@ -121,7 +121,13 @@ async def test_without_an_app_id_teams_is_refused_on_an_address_beyond_this_mach
         (b"[1, 2]", "application/json", 400),
         (b'{"text": "no type"}', "application/json", 400),
         (b'{"type": 7}', "application/json", 400),
-        (b'{"type": "message", "from": "not an account"}', "application/json", 400),
+        (
+            b'{"type": "message", "from": "not an account", "serviceUrl": "http://127.0.0.1:9/"}',
+            "application/json",
+            400,
+        ),
+        (b'{"type": "invoke", "serviceUrl": null}', "application/json", 400),
+        (b'{"type": "message", "serviceUrl": "file:///etc/passwd"}', "application/json", 400),
         ("ikke json æøå".encode(), "application/json", 400),
         (b'{"type": "message"}', "text/plain", 415),
         (b"", "application/json", 400),
@@ -205,3 +211,15 @@ async def test_a_channel_message_without_a_mention_is_the_teams_own_talk(teams_b
     assert await teams_bot.say("start kommer-forbi Fitness Nord", METTE, mention=False) == 200
     assert teams_bot.connector.calls() == []
     assert teams_bot.connector.sent(CHANNEL_ID) == []
+
+
+async def test_a_connector_that_cannot_be_reached_loses_the_reply_but_not_the_answer(teams_bot: TeamsBot) -> None:
+    """The turn is saved before the reply goes out; a connector that refuses or is gone
+    costs the reply (logged), and Teams still gets a 200 rather than retrying a saved turn."""
+    teams_bot.connector.fail(None, 502, times=1)
+    assert await teams_bot.say("start kommer-forbi Fitness Nord") == 200
+    gone = teams_bot.message("projekter")
+    gone["serviceUrl"] = "http://127.0.0.1:9/nobody/"  # the discard port: nothing listens
+    assert (await teams_bot.post(gone))[0] == 200
+    assert await teams_bot.say("projekter") == 200
+    assert "Fitness Nord" in str(teams_bot.connector.sent()[-1])

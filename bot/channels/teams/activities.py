@@ -19,6 +19,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 from pydantic import ValidationError
@@ -35,6 +36,7 @@ from bot.channels.teams.adapter import (
     teams_id,
 )
 from bot.channels.teams.card_data import BadCard, CardSubmit, read_invoke, read_submit
+from bot.channels.teams.connectors import ConnectorRefused
 from bot.channels.teams.speaker import Speaker
 from bot.channels.teams.speaker import activity as message_activity
 from bot.coach import Coach, UnknownProject
@@ -51,6 +53,7 @@ MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
 KNOWN_THREADS = 10_000  # channel posts known to be the coach's own, remembered per process
 _SHAPE_ERRORS = (Unexpected, BadCard, ValidationError, KeyError, TypeError, AttributeError, ValueError)
 _GONE_EVENTS = ("teamDeleted", "channelDeleted")
+_UNREACHABLE = (ConnectorRefused, aiohttp.ClientError, TimeoutError)
 
 
 class TeamsBot:
@@ -82,10 +85,20 @@ class TeamsBot:
                 await _invoke_response(context, _error_body("the activity could not be read"))
             return
         try:
+            await self._guarded(context, where, handler)
+        except _UNREACHABLE as error:  # what was saved stays saved; the reply did not get through
+            log.warning("teams: could not reply to a %r activity: %s", activity.type, _why(error))
+
+    async def _guarded(
+        self, context: TurnContext, where: Origin, handler: Callable[[TurnContext, Origin], Awaitable[None]]
+    ) -> None:
+        """Run ``handler``; an activity of unexpected shape is logged (never its values) and
+        the person told so, instead of a traceback."""
+        try:
             await handler(context, where)
         except _SHAPE_ERRORS as error:
-            _log_shape(activity, error)
-            if activity.type == ActivityTypes.invoke:
+            _log_shape(context.activity, error)
+            if context.activity.type == ActivityTypes.invoke:
                 said = render_plain(Messages(where.lang)("teams-unexpected"), cards.COMMAND_PREFIX)
                 await _invoke_response(context, _message_body(said))
             else:
@@ -238,6 +251,10 @@ def _error_body(reason: str) -> dict[str, Any]:
         "type": "application/vnd.microsoft.error",
         "value": {"code": "BadRequest", "message": reason},
     }
+
+
+def _why(error: Exception) -> str:
+    return f"{type(error).__name__}: {str(error)[:200]}"
 
 
 def _log_shape(activity: Activity, error: Exception) -> None:

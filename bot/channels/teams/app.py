@@ -4,8 +4,8 @@ Its order of work is the point of this module, and why it does not use the stock
 ``CloudAdapter.process`` (which answers a body that is not JSON, an activity it cannot
 read or a token it cannot check with a 500):
 
-1. the body must be a JSON object with a ``type`` that botbuilder can read as an
-   activity: else 400 (415 for another content type), before anything else;
+1. the body must be a JSON object with a ``type`` and a ``serviceUrl`` that botbuilder
+   can read as an activity: else 400 (415 for another content type), before anything else;
 2. the Bot Framework token is checked (botbuilder's own validation: signing keys,
    issuer, audience, expiry, the service URL claim): 401 for any failure, nothing
    processed. Without an app id the bot runs in the Bot Framework Emulator's mode, with
@@ -126,6 +126,9 @@ def _activity(body: bytes) -> Activity | None:
     except ValueError:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("type"), str) or not data["type"]:
+        return None
+    service_url = data.get("serviceUrl")  # where the replies go: every activity names it
+    if not isinstance(service_url, str) or not service_url.startswith(("https://", "http://")):
         return None
     try:
         activity: Activity = Activity().deserialize(data)
