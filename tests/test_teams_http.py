@@ -10,6 +10,7 @@ issued to the bot, as the real one does.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -223,3 +224,34 @@ async def test_a_connector_that_cannot_be_reached_loses_the_reply_but_not_the_an
     assert (await teams_bot.post(gone))[0] == 200
     assert await teams_bot.say("projekter") == 200
     assert "Fitness Nord" in str(teams_bot.connector.sent()[-1])
+
+
+# --- the event loop stays free -----------------------------------------------------------------
+
+
+async def test_the_signing_keys_are_fetched_at_start_not_by_the_first_request(
+    secured: TeamsBot, identity: FakeIdentity
+) -> None:
+    def key_fetches() -> int:
+        return len([path for path in identity.metadata_requests if path.endswith("/keys")])
+
+    for _ in range(100):
+        if key_fetches():
+            break
+        await asyncio.sleep(0.05)
+    assert key_fetches() == 1
+    assert await secured.say("hjælp") == 200
+    assert key_fetches() == 1  # the request was checked against what was fetched at start
+
+
+async def test_the_bot_answers_other_requests_while_microsoft_is_slow_with_its_token(
+    secured: TeamsBot, identity: FakeIdentity
+) -> None:
+    """MSAL fetches the bot's token synchronously: in a thread, the server goes on meanwhile."""
+    identity.slow_tokens(1.5)
+    turn = asyncio.create_task(secured.say("hjælp"))
+    await asyncio.sleep(0.2)  # the turn is waiting for its token now
+    async with secured.session.get(f"{secured.url}/healthz") as health:
+        assert health.status == 200
+    assert not turn.done()  # the health check was answered while the turn still waited
+    assert await turn == 200

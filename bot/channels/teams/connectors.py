@@ -318,7 +318,7 @@ class TeamsAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
             getattr(self._settings, "TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL", None)
             or AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL,
         )
-        for url in urls:
+        for url in dict.fromkeys(urls):  # one fetch when both are the same place
             metadata = JwtTokenExtractor.get_open_id_metadata(url)
             try:
                 await asyncio.wait_for(asyncio.to_thread(asyncio.run, metadata._refresh()), KEYS_TIMEOUT)
