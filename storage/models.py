@@ -141,7 +141,10 @@ class NudgeRow(Base):
     """
 
     __tablename__ = "nudges"
-    __table_args__ = (Index("ix_nudges_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_nudges_due", "status", "due_at"),
+        Index("ix_nudges_message", "workspace_id", "conversation", "message_id"),  # a thread's reminder
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
