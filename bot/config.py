@@ -5,7 +5,8 @@ file: ``OUTREACH_COACH_DATA_DIR``, ``OUTREACH_COACH_DATABASE_URL`` and
 ``OUTREACH_COACH_ACCESS_TOKEN``, and Slack's conventional ``SLACK_BOT_TOKEN``,
 ``SLACK_SIGNING_SECRET``, ``SLACK_APP_TOKEN``, ``SLACK_CLIENT_ID`` and
 ``SLACK_CLIENT_SECRET``, and the Bot Framework's ``MicrosoftAppId``,
-``MicrosoftAppPassword``, ``MicrosoftAppType`` and ``MicrosoftAppTenantId``. Any problem is reported as one line naming the key.
+``MicrosoftAppPassword``, ``MicrosoftAppType`` and ``MicrosoftAppTenantId``. Any problem
+is reported as one line naming the key.
 """
 
 from __future__ import annotations

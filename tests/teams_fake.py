@@ -244,9 +244,7 @@ def _certificate(
         builder = (
             builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-            .add_extension(
-                x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False
-            )
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
         )
     return builder.sign(issuer_key, hashes.SHA256())
 
@@ -588,17 +586,22 @@ class FakeIdentity(_ThreadServer):
         with self._lock:
             known = self.apps.get(client_id)
         if form.get("grant_type") != "client_credentials":
-            status, answer = 400, _aad_error(
-                "unsupported_grant_type", "AADSTS70003: The app requested an unsupported grant type."
+            status, answer = (
+                400,
+                _aad_error("unsupported_grant_type", "AADSTS70003: The app requested an unsupported grant type."),
             )
         elif known is None:
-            status, answer = 400, _aad_error(
-                "unauthorized_client",
-                f"AADSTS700016: Application with identifier '{client_id}' was not found in the directory.",
+            status, answer = (
+                400,
+                _aad_error(
+                    "unauthorized_client",
+                    f"AADSTS700016: Application with identifier '{client_id}' was not found in the directory.",
+                ),
             )
         elif secret != known:
-            status, answer = 401, _aad_error(
-                "invalid_client", f"AADSTS7000215: Invalid client secret provided for app '{client_id}'."
+            status, answer = (
+                401,
+                _aad_error("invalid_client", f"AADSTS7000215: Invalid client secret provided for app '{client_id}'."),
             )
         access_token = None
         if status == 200:
@@ -842,9 +845,7 @@ class FakeConnector(_ThreadServer):
     def updates(self, conversation: str | None = None) -> list[dict[str, Any]]:
         """The activities the bot sent to replace earlier ones (each with the ``id`` it replaced)."""
         return [
-            {**call.body, "id": call.activity_id}
-            for call in self.calls("update", conversation)
-            if call.status < 300
+            {**call.body, "id": call.activity_id} for call in self.calls("update", conversation) if call.status < 300
         ]
 
     def deletes(self, conversation: str | None = None) -> list[str]:
@@ -900,10 +901,7 @@ class FakeConnector(_ThreadServer):
             status, answer = 401, _DENIED
         elif (failure := self._take_failure(operation, conversation)) is not None:
             status = failure.status
-            if status == 502:
-                answer = _BAD_GATEWAY
-            else:
-                answer = {"error": {"code": failure.code, "message": failure.message}}
+            answer = _BAD_GATEWAY if status == 502 else {"error": {"code": failure.code, "message": failure.message}}
             if failure.retry_after is not None:
                 headers["Retry-After"] = str(failure.retry_after)
         else:
@@ -1072,4 +1070,3 @@ async def _json_body(request: web.Request) -> Any:
         return json.loads(raw)
     except ValueError:
         return raw.decode(errors="replace")
-

@@ -487,8 +487,13 @@ async def test_member_lookups_answer_with_teams_member_info(open_connector: Fake
 
 @pytest.mark.parametrize(
     ("status", "code"),
-    [(403, "BotNotInConversationRoster"), (404, "ConversationNotFound"), (412, "PreconditionFailed"),
-     (429, "Throttled"), (500, "ServiceError")],
+    [
+        (403, "BotNotInConversationRoster"),
+        (404, "ConversationNotFound"),
+        (412, "PreconditionFailed"),
+        (429, "Throttled"),
+        (500, "ServiceError"),
+    ],
 )
 async def test_a_refusal_carries_the_teams_error_code_and_botbuilder_raises_error_response_exception(
     open_connector: FakeConnector, status: int, code: str
@@ -888,7 +893,10 @@ def test_every_fixture_names_its_source_and_loads_as_a_fresh_copy(name: str) -> 
     assert TENANT_ID in json.dumps(stored["channelData"])
     parsed = Activity().deserialize(loaded)
     assert (parsed.type, parsed.service_url, parsed.conversation.id) == (
-        stored["type"], loaded["serviceUrl"], stored["conversation"]["id"])
+        stored["type"],
+        loaded["serviceUrl"],
+        stored["conversation"]["id"],
+    )
 
 
 def test_the_fixtures_cover_what_the_teams_tests_send() -> None:

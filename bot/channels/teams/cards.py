@@ -134,9 +134,11 @@ def text_blocks(rich: Rich, look: Element | None = None) -> list[Element]:
 
 def _lines(block: Block, look: Element) -> Iterator[list[Element]]:
     """The TextRuns of each line ``block`` shows, splitting at line breaks within the text."""
-    rows = block.lines if isinstance(block, Paragraph) else [
-        (Span(f"{marker} "), *item) for marker, item in zip(block.markers(), block.items, strict=True)
-    ]
+    rows = (
+        block.lines
+        if isinstance(block, Paragraph)
+        else [(Span(f"{marker} "), *item) for marker, item in zip(block.markers(), block.items, strict=True)]
+    )
     for row in rows:
         runs: list[Element] = []
         for part in row:

@@ -210,9 +210,7 @@ class AppPackage:
             # but refuses the manifest without one.
             "webApplicationInfo": {"id": self.app_id, "resource": f"https://{self.host}"},
             "authorization": {
-                "permissions": {
-                    "resourceSpecific": [{"name": name, "type": "Application"} for name in RSC_PERMISSIONS]
-                }
+                "permissions": {"resourceSpecific": [{"name": name, "type": "Application"} for name in RSC_PERMISSIONS]}
             },
         }
 
