@@ -1,21 +1,24 @@
-"""The coach sends its Teams messages as JSON it builds itself (msrest's serializer walked
-every key of a card and took a third of a turn): that JSON must be what botbuilder's own
-serializer makes, for every kind of message the coach sends."""
+"""The coach reads and writes Teams' activities itself (msrest walked every key of a card
+and took a third of a turn): what it reads must be what botbuilder's own deserializer
+reads, for every real activity Teams sends, and what it writes what botbuilder's
+serializer writes, for every kind of message the coach sends."""
 
 from __future__ import annotations
 
 import copy
 
+import pytest
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
+from msrest.exceptions import DeserializationError
 
 from bot.channels.teams import cards
-from bot.channels.teams.connectors import wire
+from bot.channels.teams.activity_json import NotAnActivity, read_activity, wire
 from bot.channels.teams.speaker import activity
 from bot.i18n import Messages
 from bot.replies import Choice, ProgressReply, QuestionReply, TextReply, TipReply
 from bot.richtext import parse_markup
-from tests.teams_fake import fixture
+from tests.teams_fake import fixture, fixture_names
 
 QUESTION = QuestionReply(
     project_id=3,
@@ -73,3 +76,34 @@ def test_a_card_is_sent_as_made_and_not_copied_per_send() -> None:
     made = activity(cards.message(REPLIES, Messages("da")))
     copied = copy.deepcopy(made)
     assert copied is not made and copied.attachments[0].content is made.attachments[0].content
+
+
+@pytest.mark.parametrize("name", fixture_names())
+def test_a_real_activity_reads_as_botbuilder_reads_it(name: str) -> None:
+    data = fixture(name, serviceUrl="https://smba.trafficmanager.net/emea/")
+    ours, theirs = read_activity(data), Activity().deserialize(data)
+    assert ours.serialize() == theirs.serialize()
+    assert [vars(entity) for entity in ours.entities or []] == [vars(entity) for entity in theirs.entities or []]
+    assert ours.channel_data == theirs.channel_data and ours.value == theirs.value
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"type": "message", "from": "not an account"},
+        {"type": "message", "conversation": ["a"]},
+        {"type": "message", "entities": {"type": "mention"}},
+        {"type": "message", "timestamp": "yesterday"},
+        {"type": "message", "membersAdded": [7]},
+    ],
+)
+def test_an_activity_of_the_wrong_shape_is_refused_as_botbuilder_refuses_it(data: dict) -> None:
+    with pytest.raises(NotAnActivity):
+        read_activity(data)
+    with pytest.raises(DeserializationError):
+        Activity().deserialize(data)
+
+
+def test_an_object_where_text_belongs_is_refused_though_msrest_would_write_it_out() -> None:
+    with pytest.raises(NotAnActivity):
+        read_activity({"type": "message", "text": {"rich": True}})

@@ -29,9 +29,9 @@ from aiohttp import web
 from botbuilder.core import serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
-from msrest.exceptions import DeserializationError
 
 from bot.channels.teams.activities import TeamsBot
+from bot.channels.teams.activity_json import NotAnActivity, read_activity
 from bot.channels.teams.channel import TeamsChannel
 from bot.channels.teams.connectors import KEYS_EVERY_SECONDS, TeamsAuthentication
 from bot.coach import Coach
@@ -131,10 +131,9 @@ def _activity(body: bytes) -> Activity | None:
     if not isinstance(service_url, str) or not service_url.startswith(("https://", "http://")):
         return None
     try:
-        activity: Activity = Activity().deserialize(data)
-    except (DeserializationError, TypeError, ValueError, AttributeError):
+        return read_activity(data)
+    except NotAnActivity:
         return None
-    return activity
 
 
 def _why(error: Exception) -> str:

@@ -13,9 +13,9 @@ the same botbuilder parts are used, arranged to be reused:
   sending through one aiohttp ``ClientSession`` (one connection pool), on the event loop;
 - the bot's own token (MSAL, which is synchronous) is fetched in a thread and reused
   until :data:`TOKEN_REUSE_SECONDS` have passed; MSAL itself renews it before it expires;
-- a turn's messages (send, reply, update) go out as JSON the coach serialises itself:
-  msrest's serializer walks every key of an Adaptive Card and took a third of a turn's
-  time; everything else a connector client does is botbuilder's own;
+- a turn's messages (send, reply, update) go out as JSON the coach serialises itself
+  (:mod:`bot.channels.teams.activity_json`); everything else a connector client does is
+  botbuilder's own;
 - the Bot Framework's signing keys, which botbuilder downloads with a blocking
   ``requests.get`` (no timeout) when its copy is a day old, are downloaded in a thread at
   start and every hour (:meth:`TeamsAuthentication.refresh_keys`), so a request never
@@ -32,7 +32,6 @@ import asyncio
 import json
 import logging
 import time
-from datetime import datetime
 from functools import partial
 from types import SimpleNamespace
 from typing import Any
@@ -62,11 +61,11 @@ from botframework.connector.skills import BotFrameworkClient
 from msrest.pipeline import AsyncHTTPPolicy, AsyncPipeline, Request, Response
 from msrest.pipeline.aiohttp import AioHTTPSender
 from msrest.pipeline.universal import RawDeserializer
-from msrest.serialization import Model
 from msrest.universal_http import ClientRequest
 from msrest.universal_http.aiohttp import AioHttpClientResponse
 from msrest.universal_http.aiohttp import AioHTTPSender as AioHTTPDriver
 
+from bot.channels.teams.activity_json import wire
 from bot.config import TeamsConfig
 
 USER_AGENT = f"Microsoft-BotFramework/3.1 (BotBuilder Python/{connector_version}) outreach-coach"
@@ -177,32 +176,6 @@ class ConnectorRefused(Exception):
         self.status = status
         self.code = code
         self.retry_after = retry_after
-
-
-def wire(activity: Activity) -> dict[str, Any]:
-    """The activity as the connector's JSON, read off botbuilder's own attribute maps
-    without msrest's validation (which walks every key of a card): the coach's messages are
-    made by the coach, and the cards are JSON already."""
-    return _plain(activity)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Model):
-        data: dict[str, Any] = {}
-        for name, spec in type(value)._attribute_map.items():
-            found = getattr(value, name, None)
-            if found is None:
-                continue
-            if spec["key"] == "":  # additional_properties: the model's keys beyond its own
-                data.update(found)
-            else:
-                data[spec["key"]] = _plain(found)
-        return data
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
 
 
 class _Conversations:
