@@ -117,18 +117,16 @@ class TeamsBot:
         if where.kind == "channel" and not (addressed or thread):
             return  # the team's own talk
         command, words = command_or_words(text) if addressed else (None, text)
-        if thread and command is None:  # a note in the coach's post
-            turn = make_turn(where, event=event_id(activity, where), text=words, thread=thread, message_id=activity.id)
-        else:
-            turn = make_turn(
-                where,
-                event=event_id(activity, where),
-                command=command,
-                text=words,
-                thread=thread,
-                message_id=None if where.threaded else activity.id,
-                addressed=addressed,
-            )
+        turn = make_turn(
+            where,
+            event=event_id(activity, where),
+            command=command,
+            text=words,
+            thread=thread,
+            # A note (in the coach's post, or in a chat) follows its message when edited.
+            message_id=activity.id if thread or not where.threaded else None,
+            addressed=addressed,
+        )
         await self._answer(context, where, turn)
 
     async def on_edit(self, context: TurnContext, where: Origin) -> None:
