@@ -27,7 +27,6 @@ from bot.export import FORMATS
 from bot.i18n import Messages
 from bot.replies import ExportReply, Reply
 
-CARD = "application/vnd.microsoft.card.adaptive"
 MESSAGE_TEXT = 18_000  # a bot's message may be 40 KB counted in UTF-16 (Teams' "message size limits")
 
 
@@ -70,7 +69,7 @@ class Speaker:
                         await self._logbook(context, where, reply, t)
                 continue
             message = cards.message(group, t)
-            if replaces and pending and message.card is not None:
+            if replaces and pending:
                 pending = False  # one card was pressed: the first reply that replaces takes it
                 replacement = message.card
                 continue
