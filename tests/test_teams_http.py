@@ -11,16 +11,31 @@ issued to the bot, as the real one does.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from bot.cli import _deliverer
+from bot.config import Config, TeamsConfig
+from bot.delivery import Sent, Target
+from bot.replies import TextReply
+from bot.richtext import parse_markup
 from bot.server import DB_KEY
+from bot.startup import open_database
 from storage.models import Workspace
 from tests.teams_bot import METTE, TeamsBot, start_bot
-from tests.teams_fake import APP_ID, CHANNEL_ID, FakeConnector, FakeIdentity
+from tests.teams_fake import (
+    APP_ID,
+    BOT_ID,
+    CHANNEL_ID,
+    PERSONAL_CONVERSATION_ID,
+    TENANT_ID,
+    FakeConnector,
+    FakeIdentity,
+)
 
 
 @pytest.fixture
@@ -255,3 +270,42 @@ async def test_the_bot_answers_other_requests_while_microsoft_is_slow_with_its_t
         assert health.status == 200
     assert not turn.done()  # the health check was answered while the turn still waited
     assert await turn == 200
+
+
+# --- a worker of its own -----------------------------------------------------------------------
+
+
+async def test_a_worker_with_an_app_id_sends_teams_reminders_with_the_bots_token(
+    tmp_path: Path, identity: FakeIdentity
+) -> None:
+    """``outreach-coach worker`` delivers Teams' reminders only with an app id (with none, the
+    Emulator's conversations are served by ``serve`` alone), proactively, with a token."""
+    identity.add_app(APP_ID, "secret")
+    teams = TeamsConfig(
+        app_id=APP_ID,
+        app_password="secret",
+        openid_metadata_url=identity.openid_metadata_url,
+        token_issuer="https://api.botframework.com",
+        login_url=identity.login_url,
+    )
+    with FakeConnector(identity=identity) as connector:
+        address = {
+            "bot": {"id": BOT_ID, "name": "Outreach Coach"},
+            "conversation": {"id": PERSONAL_CONVERSATION_ID, "conversationType": "personal", "tenantId": TENANT_ID},
+            "channelId": "msteams",
+            "serviceUrl": connector.service_url,
+        }
+        db = await open_database(Config(data_dir=tmp_path, teams=teams))
+        try:
+            async with _deliverer(Config(data_dir=tmp_path, teams=teams), db) as deliverer:
+                result = await deliverer.channels["teams"].deliver(
+                    Target(PERSONAL_CONVERSATION_ID, address), [TextReply(parse_markup("⏰ Ring til **Jens**"))]
+                )
+            async with _deliverer(Config(data_dir=tmp_path), db) as without_app_id:
+                assert "teams" not in without_app_id.channels
+        finally:
+            await db.dispose()
+        [call] = connector.calls("send")
+    assert isinstance(result, Sent) and result.message_id == call.response["id"]
+    assert call.conversation_id == PERSONAL_CONVERSATION_ID and "Jens" in json.dumps(call.body, ensure_ascii=False)
+    assert identity.verify_bot_token((call.authorization or "").removeprefix("Bearer "))
