@@ -228,3 +228,11 @@ async def test_a_channel_mention_is_answered_in_its_post(teams_bot: TeamsBot) ->
     [reply] = teams_bot.new()
     assert reply.conversation == f"{CHANNEL_ID};messageid={activity['id']}"
     assert reply.body["replyToId"] == activity["id"]
+
+
+async def test_in_a_personal_chat_the_pressed_card_is_replaced_by_the_invokes_answer_alone(teams_bot: TeamsBot) -> None:
+    assert await teams_bot.say("start kommer-forbi Fitness Nord", where="personal") == 200
+    card = question(teams_bot.new())
+    status, body = await teams_bot.press(card, "Ja")
+    assert status == 200 and "Mette Hansen" in str(body["value"])
+    assert [item.operation for item in teams_bot.new()] == ["reply"]  # the next question; no update

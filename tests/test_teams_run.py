@@ -54,9 +54,12 @@ async def test_a_team_runs_kommer_forbi_in_a_teams_channel_from_start_to_logbook
     assert set(started.buttons()) >= {"Ja", "Nej"}
 
     # A press answers in place: the card becomes "answered by Mette", without live buttons.
+    # Mette sees it in the invoke's answer; everyone else in the channel by the message's update.
     sent = await answer(teams_bot, "Ja")
     [answered] = [item for item in teams_bot.history if item.operation == "invoke-update"]
     assert answered.id == started.id and not answered.buttons() and "Mette Hansen" in answered.text
+    [updated] = [item for item in sent if item.operation == "update"]
+    assert updated.id == started.id and updated.card == answered.card
     assert "spørgsmål 2 af" in question(sent).text
 
     await answer(teams_bot, "Unge mænd, der træner")

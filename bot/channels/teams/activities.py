@@ -170,7 +170,10 @@ class TeamsBot:
         )
         replacement = await self._answer(context, where, turn, from_card=True)
         reply_to = context.activity.reply_to_id
-        if replacement is not None and context.activity.type == ActivityTypes.message and reply_to:
+        # An invoke's response replaces the card for the person who pressed it alone: where
+        # others see the card too, the message itself is updated (as Action.Submit's is).
+        others_see_it = context.activity.type == ActivityTypes.message or where.kind != "personal"
+        if replacement is not None and reply_to and others_see_it:
             update = message_activity(cards.TeamsMessage(text="", card=replacement))
             update.id = reply_to
             await context.update_activity(update)
