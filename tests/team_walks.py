@@ -7,7 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.replies import Reply
-from storage.models import NudgeRow
+from storage.db import Database
+from storage.models import JournalEntry, NudgeRow
 from tests.conftest import Team
 
 AFTER_A_WEEK = timedelta(days=14)
@@ -50,3 +51,16 @@ async def outbox(team: Team, kind: str | None = None) -> list[NudgeRow]:
         if kind is not None:
             query = query.where(NudgeRow.kind == kind)
         return list((await session.execute(query)).scalars())
+
+
+async def debrief_notes(db: Database) -> list[tuple[str, str]]:
+    """Every debrief note saved, as (author, text), sorted."""
+    async with db.session() as session:
+        rows = (await session.execute(select(JournalEntry).where(JournalEntry.kind == "debrief"))).scalars()
+        return sorted((row.author, row.text) for row in rows)
+
+
+async def reminders(db: Database) -> list[NudgeRow]:
+    """Every reminder, in the order they were made."""
+    async with db.session() as session:
+        return list((await session.execute(select(NudgeRow).order_by(NudgeRow.id))).scalars())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -78,61 +78,50 @@ class Sent:
         return card_buttons(self.card) if self.card else {}
 
 
+def _nodes(card: Any) -> Iterator[dict[str, Any]]:
+    """Every object in a card, depth first, in order."""
+    if isinstance(card, dict):
+        yield card
+        for value in card.values():
+            yield from _nodes(value)
+    elif isinstance(card, list):
+        for item in card:
+            yield from _nodes(item)
+
+
 def card_text(card: dict[str, Any] | None) -> str:
-    """Everything a card says: the text of its text blocks and runs, and its inputs' labels."""
+    """Everything a card says: its lines (a RichTextBlock's runs make one line) and the
+    texts, labels, placeholders and titles of the rest."""
     found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "RichTextBlock":  # one line, in runs
-                found.append("".join(str(run.get("text", "")) for run in node.get("inlines", [])))
-                return
-            for key in ("text", "label", "placeholder", "title"):
-                if isinstance(node.get(key), str):
-                    found.append(node[key])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
+    inside: set[int] = set()  # the runs of the lines already said
+    for node in _nodes(card):
+        if id(node) in inside:
+            continue
+        if node.get("type") == "RichTextBlock":
+            runs = node.get("inlines", [])
+            inside |= {id(run) for run in runs}
+            found.append("".join(str(run.get("text", "")) for run in runs))
+            continue
+        found += [node[key] for key in ("text", "label", "placeholder", "title") if isinstance(node.get(key), str)]
     return "\n".join(found)
 
 
 def card_buttons(card: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     """A card's buttons (Action.Execute) by title."""
-    found: dict[str, dict[str, Any]] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Execute" and isinstance(node.get("title"), str):
-                found[node["title"]] = node
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return found
+    return {
+        node["title"]: node
+        for node in _nodes(card)
+        if node.get("type") == "Action.Execute" and isinstance(node.get("title"), str)
+    }
 
 
 def card_inputs(card: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if str(node.get("type", "")).startswith("Input.") and isinstance(node.get("id"), str):
-                found[node["id"]] = node
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return found
+    """A card's inputs by id."""
+    return {
+        node["id"]: node
+        for node in _nodes(card)
+        if str(node.get("type", "")).startswith("Input.") and isinstance(node.get("id"), str)
+    }
 
 
 @dataclass

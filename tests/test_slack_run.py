@@ -14,22 +14,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.server import DB_KEY
-from storage.models import JournalEntry, NudgeRow, Project
+from storage.models import Project
 from tests.slack_bot import ALI, CHANNEL, METTE, SlackBot, answer, question, thread_reply
 from tests.slack_fake import FakeSlack, fixture
-from tests.team_walks import AFTER_A_WEEK
-
-
-async def notes(slack_bot: SlackBot) -> list[tuple[str, str]]:
-    async with slack_bot.app[DB_KEY].session() as session:
-        rows = (await session.execute(select(JournalEntry).where(JournalEntry.kind == "debrief"))).scalars()
-        return sorted((row.author, row.text) for row in rows)
-
-
-async def reminders(slack_bot: SlackBot) -> list[NudgeRow]:
-    async with slack_bot.app[DB_KEY].session() as session:
-        return list((await session.execute(select(NudgeRow).order_by(NudgeRow.id))).scalars())
-
+from tests.team_walks import AFTER_A_WEEK, debrief_notes, reminders
 
 # --- the run --------------------------------------------------------------------------------
 
@@ -61,7 +49,7 @@ async def test_a_team_runs_kommer_forbi_in_slack_from_start_to_logbook(
     posts = await answer(slack_bot, "Gjort")  # the mail is sent: a follow-up in a week
     assert "svar på mailen" in question(posts).text
     posts = await answer(slack_bot, "Ikke endnu")  # no reply yet
-    follow_up = [row for row in await reminders(slack_bot) if row.kind == "follow_up"]
+    follow_up = [row for row in await reminders(slack_bot.app[DB_KEY]) if row.kind == "follow_up"]
     assert [row.status for row in follow_up] == ["pending"]
 
     # Week 2: the follow-up arrives in the channel with Done / Snooze / Stop, and the
@@ -76,7 +64,7 @@ async def test_a_team_runs_kommer_forbi_in_slack_from_start_to_logbook(
     assert await slack_bot.click(follow, "Udført", user=ALI) == 200
     posts = await slack_bot.new_posts()
     assert any(post.method == "chat.update" and post.ts == follow.ts and not post.buttons() for post in posts)
-    assert [row.status for row in await reminders(slack_bot) if row.kind == "follow_up"] == ["done"]
+    assert [row.status for row in await reminders(slack_bot.app[DB_KEY]) if row.kind == "follow_up"] == ["done"]
 
     # Jens has answered: Gjort on the check-back answers the step, on to the meeting.
     assert await slack_bot.click(check_back, "Gjort", user=ALI) == 200
@@ -110,7 +98,7 @@ async def test_a_team_runs_kommer_forbi_in_slack_from_start_to_logbook(
     )
     assert await thread_reply(slack_bot, thread, ALI, "Centerlederen er åben for en stand", "1800000000.000002") == 200
     await slack_bot.settle()
-    assert await notes(slack_bot) == [
+    assert await debrief_notes(slack_bot.app[DB_KEY]) == [
         ("Ali", "Centerlederen er åben for en stand"),
         ("Mette", "De unge vil have lektiehjælp om aftenen"),
     ]
@@ -129,7 +117,7 @@ async def test_a_team_runs_kommer_forbi_in_slack_from_start_to_logbook(
     changed["previous_message"] = {**changed["message"], "text": "De unge vil have lektiehjælp om aftenen"}
     assert await slack_bot.event(changed) == 200
     await slack_bot.settle()
-    assert ("Mette", "De unge vil have lektiehjælp tirsdag aften") in await notes(slack_bot)
+    assert ("Mette", "De unge vil have lektiehjælp tirsdag aften") in await debrief_notes(slack_bot.app[DB_KEY])
 
     # The bot's own messages in the thread never become notes.
     assert (
@@ -139,7 +127,7 @@ async def test_a_team_runs_kommer_forbi_in_slack_from_start_to_logbook(
         == 200
     )
     await slack_bot.settle()
-    assert len(await notes(slack_bot)) == 2
+    assert len(await debrief_notes(slack_bot.app[DB_KEY])) == 2
 
     # The summary, and the logbook as a file in the channel.
     assert await slack_bot.command("debrief færdig") == 200

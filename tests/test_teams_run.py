@@ -16,28 +16,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.server import DB_KEY
-from storage.models import JournalEntry, NudgeRow, Project
+from storage.models import Project
+from tests.team_walks import AFTER_A_WEEK, debrief_notes, reminders
 from tests.teams_bot import JONAS, METTE, TeamsBot, answer, question
 from tests.teams_fake import CHANNEL_ID, base_conversation
-
-
-async def notes(teams_bot: TeamsBot) -> list[tuple[str, str]]:
-    async with teams_bot.app[DB_KEY].session() as session:
-        rows = (await session.execute(select(JournalEntry).where(JournalEntry.kind == "debrief"))).scalars()
-        return sorted((row.author, row.text) for row in rows)
-
-
-async def reminders(teams_bot: TeamsBot) -> list[NudgeRow]:
-    async with teams_bot.app[DB_KEY].session() as session:
-        return list((await session.execute(select(NudgeRow).order_by(NudgeRow.id))).scalars())
-
-
-def a_working_day(days: int) -> datetime:
-    """Noon, Copenhagen, at least ``days`` from now, on a weekday: reminders keep working hours."""
-    moment = (datetime.now(UTC) + timedelta(days=days)).replace(hour=11, minute=0, second=0, microsecond=0)
-    while moment.weekday() >= 5:
-        moment += timedelta(days=1)
-    return moment
 
 
 async def test_a_team_runs_kommer_forbi_in_a_teams_channel_from_start_to_logbook(
@@ -72,12 +54,12 @@ async def test_a_team_runs_kommer_forbi_in_a_teams_channel_from_start_to_logbook
     sent = await answer(teams_bot, "Gjort")  # the mail is sent: a follow-up in a week
     assert "svar på mailen" in question(sent).text
     await answer(teams_bot, "Ikke endnu")
-    follow_up = [row for row in await reminders(teams_bot) if row.kind == "follow_up"]
+    follow_up = [row for row in await reminders(teams_bot.app[DB_KEY]) if row.kind == "follow_up"]
     assert [row.status for row in follow_up] == ["pending"]
 
     # Week 2: the follow-up arrives as a new post in the channel with Done / Snooze / Stop,
     # and the check-back on "no reply yet" with the step's own Gjort / Ikke endnu.
-    report = await teams_bot.run_due(a_working_day(8))
+    report = await teams_bot.run_due(datetime.now(UTC) + AFTER_A_WEEK)
     assert report.sent == 2
     delivered = teams_bot.new()
     assert [(item.operation, item.conversation) for item in delivered] == [("send", CHANNEL_ID)] * 2
@@ -87,7 +69,7 @@ async def test_a_team_runs_kommer_forbi_in_a_teams_channel_from_start_to_logbook
     status, body = await teams_bot.press(follow, "Udført", JONAS)
     assert status == 200 and body["type"] == "application/vnd.microsoft.card.adaptive"
     assert "Udført" not in teams_bot.history[-1].buttons()  # the reminder's card lost its buttons
-    assert [row.status for row in await reminders(teams_bot) if row.kind == "follow_up"] == ["done"]
+    assert [row.status for row in await reminders(teams_bot.app[DB_KEY]) if row.kind == "follow_up"] == ["done"]
 
     # Jens has answered: Gjort on the check-back answers the step, on to the meeting.
     status, _ = await teams_bot.press(check_back, "Gjort", JONAS)
@@ -117,7 +99,7 @@ async def test_a_team_runs_kommer_forbi_in_a_teams_channel_from_start_to_logbook
     assert (await teams_bot.post(mette_note))[0] == 200
     jonas_note = teams_bot.message("Centerlederen er åben for en stand", JONAS, thread=thread, mention=False)
     assert (await teams_bot.post(jonas_note))[0] == 200
-    assert await notes(teams_bot) == [
+    assert await debrief_notes(teams_bot.app[DB_KEY]) == [
         ("Jonas Berg", "Centerlederen er åben for en stand"),
         ("Mette Hansen", "De unge vil have lektiehjælp om aftenen"),
     ]
@@ -130,21 +112,21 @@ async def test_a_team_runs_kommer_forbi_in_a_teams_channel_from_start_to_logbook
         **{"from": mette_note["from"], "text": "De unge vil have lektiehjælp tirsdag aften"},
     )
     assert (await teams_bot.post(edit))[0] == 200
-    assert ("Mette Hansen", "De unge vil have lektiehjælp tirsdag aften") in await notes(teams_bot)
+    assert ("Mette Hansen", "De unge vil have lektiehjælp tirsdag aften") in await debrief_notes(teams_bot.app[DB_KEY])
 
     # Jonas writes a note twice by mistake and deletes the second (Teams' messageDelete).
     twice = teams_bot.message("Centerlederen er åben for en stand", JONAS, thread=thread, mention=False)
     assert (await teams_bot.post(twice))[0] == 200
-    assert len(await notes(teams_bot)) == 3
+    assert len(await debrief_notes(teams_bot.app[DB_KEY])) == 3
     delete = teams_bot.activity("message_delete")
     delete.update(id=twice["id"], conversation=twice["conversation"], **{"from": twice["from"]})
     assert (await teams_bot.post(delete))[0] == 200
-    assert len(await notes(teams_bot)) == 2
+    assert len(await debrief_notes(teams_bot.app[DB_KEY])) == 2
 
     # Talk in another post of the channel, not for the coach, is neither answered nor kept.
     teams_bot.new()
     assert await teams_bot.say("Husk kage til fredag", JONAS, thread="1799999999999", mention=False) == 200
-    assert teams_bot.new() == [] and len(await notes(teams_bot)) == 2
+    assert teams_bot.new() == [] and len(await debrief_notes(teams_bot.app[DB_KEY])) == 2
 
     # The summary in the debrief post, and the logbook.
     assert await teams_bot.say("debrief færdig", METTE, thread=thread) == 200
