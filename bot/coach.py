@@ -132,10 +132,7 @@ class Coach:
                 await repo.reactivate_conversation(conversation.id)
             if turn.event_id:
                 await repo.remember_event(turn.event_id, dump_replies(replies), self.clock())
-        # Only identities that are committed are cached; whether a conversation is active is
-        # not, as the outbox may mark it inactive any time.
-        self._workspaces[(turn.platform, turn.workspace)] = workspace
-        self._conversations[(workspace.id, turn.conversation)] = replace(conversation, active=None)
+        self._keep(turn, workspace, conversation)
         return Outcome(replies)
 
     async def _workspace(self, session: AsyncSession, turn: Turn) -> WorkspaceRef:
@@ -158,6 +155,11 @@ class Coach:
             conversation = await self._conversation(repo, turn)
             if not conversation.active:
                 await repo.reactivate_conversation(conversation.id)
+        self._keep(turn, workspace, conversation)
+
+    def _keep(self, turn: Turn, workspace: WorkspaceRef, conversation: ConversationRef) -> None:
+        """Cache the turn's identities, once committed; whether the conversation is active is
+        not kept, as the outbox may mark it inactive any time."""
         self._workspaces[(turn.platform, turn.workspace)] = workspace
         self._conversations[(workspace.id, turn.conversation)] = replace(conversation, active=None)
 

@@ -56,6 +56,7 @@ import tempfile
 import threading
 import time
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -137,7 +138,7 @@ def fixture_names() -> list[str]:
 # --- serving from a thread ------------------------------------------------------------------------
 
 
-class _ThreadServer:
+class _ThreadServer(ABC):
     """An aiohttp application served on a free loopback port from its own thread and event loop.
 
     botbuilder talks to Microsoft with blocking calls (``requests``, MSAL) from inside the event
@@ -154,8 +155,9 @@ class _ThreadServer:
         self._runner: web.AppRunner | None = None
         self._lock = threading.RLock()
 
+    @abstractmethod
     def _application(self) -> web.Application:
-        raise NotImplementedError
+        """The fake's routes."""
 
     def _ssl_context(self) -> ssl.SSLContext | None:
         return None

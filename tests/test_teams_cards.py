@@ -53,7 +53,6 @@ from bot.replies import (
     TextReply,
     TipReply,
     question_key,
-    reminder_key,
 )
 from bot.richtext import Rich, line, numbered
 from flows.answers import parse_answer
@@ -128,9 +127,9 @@ def _button(action: dict[str, Any]) -> None:
     read_submit(action["data"])
 
 
-def teams(replies: list[Reply], t: Messages = DA, key: str | None = None) -> TeamsMessage:
+def teams(replies: list[Reply], t: Messages = DA) -> TeamsMessage:
     """The replies as one Teams message, held to Teams' limits."""
-    made = message(replies, t, key)
+    made = message(replies, t)
     assert made.card is not None
     within_teams_limits(made.card)
     assert 1 <= len(made.text) <= LIMITS["summary"]
@@ -520,13 +519,12 @@ def test_an_answered_question_shows_the_answer_and_who_gave_it_and_nothing_to_pr
     assert made.text == "✅ Hvornår er mødet?\nfredag 15. januar 2027 14.00"
 
 
-def test_a_question_card_and_its_buttons_carry_the_questions_key_and_a_reminder_card_its_own() -> None:
+def test_a_question_card_and_its_buttons_carry_the_questions_key_and_other_cards_none() -> None:
     assert {press(teams([WHERE, CALLED]), label).replaces for label in ("Gjort", "Ikke endnu")} == {
         question_key(7, "call_close")
     }
     status = ActionsReply(Rich.text("Se status"), [Action("Status", command="status", project_id=7)])
     assert press(teams([status]), "Status").replaces is None
-    assert press(teams([status], key=reminder_key(12)), "Status").replaces == "reminder:12"
 
 
 # --- reminders and other buttons --------------------------------------------------------------
@@ -542,11 +540,11 @@ def test_a_reminder_has_done_snooze_and_stop_buttons_that_send_their_commands() 
             Action(DA.text("reminder-stop"), command="reminder stop 12", project_id=7, style="danger"),
         ],
     )
-    made = teams([reminder], key=reminder_key(12))
+    made = teams([reminder])
     assert texts(made) == ["⏰ Fitnesscenter Nord: Følg op på mailen, hvis I ikke har hørt noget."]
     assert labels(made) == ["Udført", "Udsæt en dag", "Udsæt en uge", "Stop påmindelsen"]
     assert [b.get("style") for b in buttons(made)] == ["positive", None, None, "destructive"]
-    assert press(made, "Udsæt en uge") == CardSubmit("reminder snooze 12 1w", None, 7, "reminder:12")
+    assert press(made, "Udsæt en uge") == CardSubmit("reminder snooze 12 1w", None, 7, None)
 
 
 PAST = {"date": "2026-10-01", "confirm_past": True}  # a date before today, kept on purpose

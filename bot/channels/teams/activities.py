@@ -168,7 +168,7 @@ class TeamsBot:
             answer=submit.answer,
             project_id=submit.project_id,
         )
-        replacement = await self._answer(context, where, turn, from_card=True)
+        replacement = await self._answer(context, where, turn, pressed=submit)
         reply_to = context.activity.reply_to_id
         # An invoke's response replaces the card for the person who pressed it alone: where
         # others see the card too, the message itself is updated (as Action.Submit's is).
@@ -202,7 +202,7 @@ class TeamsBot:
     # --- the way every turn goes -----------------------------------------------------------
 
     async def _answer(
-        self, context: TurnContext, where: Origin, turn: Turn, from_card: bool = False
+        self, context: TurnContext, where: Origin, turn: Turn, pressed: CardSubmit | None = None
     ) -> dict[str, Any] | None:
         try:
             outcome = await self.coach.handle(turn)
@@ -211,7 +211,7 @@ class TeamsBot:
             return None
         if outcome.repeated:  # Teams delivered it again: it was answered the first time
             return None
-        return await self.speaker.speak(context, where, outcome.replies, from_card)
+        return await self.speaker.speak(context, where, outcome.replies, pressed)
 
     async def _coach_thread(self, where: Origin, context_id: str | None) -> str | None:
         """The channel post the message replies in, when the coach started that post."""

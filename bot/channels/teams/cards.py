@@ -96,13 +96,12 @@ class TeamsMessage:
     card: dict[str, Any] | None
 
 
-def message(replies: Sequence[Reply], t: Messages, key: str | None = None) -> TeamsMessage:
-    """All ``replies`` on one card, in order. ``key`` names the card (a delivered reminder's
-    ``reminder_key``); by default it is the key of the question on it, if any. Every
-    button on the card carries that key, so a press says which card to put right."""
+def message(replies: Sequence[Reply], t: Messages) -> TeamsMessage:
+    """All ``replies`` on one card, in order. A card with a question is named by its key,
+    which every button on it carries, so a press says which card to put right."""
     if not replies:
         return TeamsMessage("", None)
-    key = key if key is not None else next((r.key for r in replies if isinstance(r, QuestionReply)), None)
+    key = next((r.key for r in replies if isinstance(r, QuestionReply)), None)
     said = [(reply, reply_words(reply, t, "teams-card-answered", "teams-card-export")) for reply in replies]
     parts = [part for reply, words in said for part in _parts(reply, words, t, key)]
     return TeamsMessage(_summary(said), card(_within_budget(parts, project_of(replies), t, key)))

@@ -23,6 +23,7 @@ from botbuilder.schema import Activity, ActivityTypes, Attachment
 
 from bot.channels.teams import PLATFORM, cards
 from bot.channels.teams.adapter import Origin
+from bot.channels.teams.card_data import CardSubmit
 from bot.coach import Coach, UnknownProject
 from bot.export import FORMATS
 from bot.i18n import Messages
@@ -52,16 +53,21 @@ class Speaker:
         self._coach = coach
 
     async def speak(
-        self, context: TurnContext, where: Origin, replies: Sequence[Reply], from_card: bool = False
+        self, context: TurnContext, where: Origin, replies: Sequence[Reply], pressed: CardSubmit | None = None
     ) -> dict[str, Any] | None:
-        """Post ``replies``; returns the card that takes the place of the pressed one, if the
-        turn came from a card and a reply replaces it (the caller puts it in place)."""
+        """Post ``replies``; returns the card that takes the place of the ``pressed`` one, if
+        a reply replaces it (the caller puts it in place): the reply that names the card's
+        key, or, for a card without one (a reminder), the first that replaces anything."""
         t = Messages(where.lang)
         replacement: dict[str, Any] | None = None
-        pending = from_card
+        pending = pressed is not None
+
+        def takes_its_place(reply: Reply) -> bool:
+            wanted = pressed.replaces if pressed is not None else None
+            return pending and reply.replaces is not None and wanted in (None, reply.replaces)
 
         def run_of(reply: Reply) -> tuple[bool, bool]:
-            return type(reply) is ExportReply, pending and reply.replaces is not None
+            return type(reply) is ExportReply, takes_its_place(reply)
 
         for (export, replaces), run in groupby(replies, key=run_of):
             group = list(run)
